@@ -1,0 +1,1 @@
+//! Framework catalogs, built-in catalogs, scoring schemes and requirement mappings.

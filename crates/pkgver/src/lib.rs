@@ -1,0 +1,1 @@
+//! Package URLs (purl), per-ecosystem version ordering and vers ranges.

@@ -1,0 +1,1 @@
+//! SBOM formats (CycloneDX, SPDX), OSV data, vulnerability matching, VEX and licences.

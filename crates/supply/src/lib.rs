@@ -1,0 +1,1 @@
+//! Supply-chain graph analytics: exposure paths, criticality ranking, what-if and impact.

@@ -1,0 +1,1 @@
+//! OSV vulnerability data, matching packages against it, VEX statements, licence policy.
