@@ -110,7 +110,19 @@ pub(crate) fn flatten_component(
 ) {
     let mut raw = raw;
     let children = raw.components.take().unwrap_or_default();
-    let component = convert_component(raw, parent, location, warnings);
+    let mut component = convert_component(raw, parent, location, warnings);
+    if component.bom_ref.is_none() && !children.is_empty() {
+        // The flat model links children to parents by bom-ref; a parent without one gets a
+        // reference derived from its position so the nesting survives.
+        let synthesized = format!("sanso:nested:{location}");
+        warnings.push(Warning {
+            location: location.to_string(),
+            message: format!(
+                "component with nested components has no bom-ref; using {synthesized:?}"
+            ),
+        });
+        component.bom_ref = Some(synthesized);
+    }
     let own_ref = component.bom_ref.clone();
     out.push(component);
     for (index, child) in children.into_iter().enumerate() {
@@ -206,7 +218,12 @@ pub(crate) fn convert_component(
             .and_then(|supplier| supplier.name)
             .or(raw.publisher)
             .or(raw.author),
-        description: raw.description,
+        // Leading/trailing whitespace of a description carries no meaning (XML documents are
+        // often pretty-printed inside the element); trimming keeps JSON and XML readings equal.
+        description: raw
+            .description
+            .map(|description| description.trim().to_string())
+            .filter(|description| !description.is_empty()),
         scope,
         properties,
         parent: parent.map(str::to_string),

@@ -226,7 +226,8 @@ fn fill(slot: &mut Option<String>, value: Option<String>) {
     }
 }
 
-fn merge_dependencies(
+/// Merges edge lists of the same origin (after renaming), dropping repeated and self edges.
+pub(crate) fn merge_dependencies(
     dependencies: Vec<Dependency>,
     renamed: &HashMap<String, String>,
 ) -> Vec<Dependency> {

@@ -106,6 +106,10 @@ impl<R: Read> BoundedReader<R> {
 
 impl<R: Read> Read for BoundedReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.exceeded {
+            // Callers may retry after an error; the answer stays the same and nothing more is read.
+            return Err(io::Error::other("input exceeds the size limit"));
+        }
         let seen = self.lines.borrow().bytes_seen;
         // Ask for at most one byte beyond the limit: receiving it proves the input is too large
         // without reading (or buffering) the rest.

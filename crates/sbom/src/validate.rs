@@ -519,7 +519,7 @@ fn is_urn_uuid(text: &str) -> bool {
 }
 
 /// `YYYY-MM-DDThh:mm:ss[.fraction][Z|±hh:mm]` (xs:dateTime).
-fn is_date_time(text: &str) -> bool {
+pub(crate) fn is_date_time(text: &str) -> bool {
     let bytes = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| {
         bytes
