@@ -1,0 +1,3 @@
+pub struct PackageUrl;
+#[derive(Debug)]
+pub struct PurlError;

@@ -1,0 +1,3 @@
+pub struct VersRange;
+#[derive(Debug)]
+pub struct VersError;
