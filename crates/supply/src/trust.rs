@@ -21,8 +21,8 @@
 //! # Worked example
 //! ★3, self-assessed, coverage 0.9, evidence 0.5, answers 500 days old, one open gap of weight
 //! 0.6: base 60 → assessor ×1 (0) → coverage ×0.94 (−3.6 → 56.4) → evidence ×0.9 (−5.64 →
-//! 50.76) → age ×(1 − 0.25 × 135/365 = 0.907534…) (−3.7536… → 47.0064…) → gaps −3 →
-//! **44.0064**; protection 0.418061.
+//! 50.76) → age ×(1 − 0.25 × 135/365 = 0.907534…) (−4.6936 → 46.0664) → gaps −3 →
+//! **43.0664**; protection 0.95 × 0.430664 = 0.409131.
 
 use serde::Serialize;
 
