@@ -73,14 +73,15 @@ impl VersionScheme {
     }
 }
 
-// PKGVER-BRIDGE: temporary until sanso-pkgver compiles.
-type Eco = String;
-type EcoVersion = String;
-fn eco_from_osv_name(_name: &str) -> Option<Eco> {
-    None
+type Eco = sanso_pkgver::version::Ecosystem;
+type EcoVersion = sanso_pkgver::version::Version;
+
+fn eco_from_osv_name(name: &str) -> Option<Eco> {
+    Eco::from_osv_name(name)
 }
-fn eco_parse(eco: &Eco, _text: &str) -> Result<EcoVersion, String> {
-    Err(format!("no version ordering for ecosystem {eco}"))
+
+fn eco_parse(eco: &Eco, text: &str) -> Result<EcoVersion, String> {
+    eco.parse(text).map_err(|e| e.to_string())
 }
 
 /// A parsed range event bound: `"0"` is below every version.
