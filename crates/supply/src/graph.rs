@@ -399,6 +399,11 @@ impl GraphBuilder {
         Ok(index)
     }
 
+    /// Edges added so far.
+    pub fn edge_count(&self) -> usize {
+        self.from.len()
+    }
+
     /// Index of a node added earlier.
     pub fn node(&self, id: &str) -> Option<NodeIdx> {
         self.by_id.get(id).copied()

@@ -22,6 +22,7 @@
 //! | [`impact`] | what a compromised or stopped supplier affects downstream, with the path |
 //! | [`tiers`] | supplier tiers and supplier-cycle errors |
 //! | [`svg`] | diagram of a small chain coloured by trust, weak paths highlighted |
+//! | [`synthetic`] | deterministic chain generator for benchmarks and randomised tests |
 //!
 //! ```
 //! use sanso_supply::graph::{EdgeKind, GraphBuilder, NodeKind, NodeSpec};
@@ -45,6 +46,7 @@ pub mod graph;
 pub mod impact;
 pub mod star;
 pub mod svg;
+pub mod synthetic;
 pub mod tiers;
 pub mod trust;
 pub mod whatif;
