@@ -78,7 +78,7 @@ pub struct CriticalNode {
 /// Ranking and how much work it took.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CriticalityRanking {
-    /// Best first.
+    /// Best first; only nodes whose strengthening lowers exposure.
     pub ranked: Vec<CriticalNode>,
     /// Total exposure before any change.
     pub total_exposure: f64,
@@ -151,6 +151,10 @@ pub fn rank_with(
         exact_evaluations += 1;
         let (drop, assets_improved) =
             exact_drop(graph, costs, best, &children, &mut scratch, v, target_cost);
+        if drop <= 0.0 {
+            // An equally likely path avoids v: strengthening it changes nothing.
+            continue;
+        }
         let node = CriticalNode {
             node: v,
             protection: graph.protection(v),
