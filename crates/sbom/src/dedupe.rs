@@ -141,37 +141,45 @@ pub fn canonical_purl(purl: &str) -> String {
 }
 
 /// Removes duplicate components from `sbom` in place, merging what duplicates add.
+///
+/// Works inside the existing vector (kept components are compacted to the front), so a document
+/// of 300,000 components is not held twice.
 pub fn dedupe(sbom: &mut Sbom) -> DedupeReport {
-    let before = sbom.components.len();
+    let components = &mut sbom.components;
+    let before = components.len();
     let mut kept_index: HashMap<Identity, usize> = HashMap::with_capacity(before);
     // bom_ref of a dropped duplicate → bom_ref of the component that absorbed it.
     let mut renamed: HashMap<String, String> = HashMap::new();
-    let mut kept: Vec<Component> = Vec::with_capacity(before);
-    for component in std::mem::take(&mut sbom.components) {
-        let Some(key) = identity(&component) else {
-            kept.push(component);
-            continue;
-        };
-        match kept_index.get(&key) {
-            Some(&index) => {
-                let survivor = &mut kept[index];
+    let mut kept = 0usize;
+    for read in 0..before {
+        let key = identity(&components[read]);
+        let survivor = key.as_ref().and_then(|key| kept_index.get(key).copied());
+        match survivor {
+            Some(survivor) => {
+                let duplicate = std::mem::take(&mut components[read]);
+                let survivor = &mut components[survivor];
                 if let (Some(dropped), Some(survivor_ref)) =
-                    (component.bom_ref.as_ref(), survivor.bom_ref.as_ref())
+                    (duplicate.bom_ref.as_ref(), survivor.bom_ref.as_ref())
                 {
                     if dropped != survivor_ref {
                         renamed.insert(dropped.clone(), survivor_ref.clone());
                     }
                 }
-                absorb(survivor, component);
+                absorb(survivor, duplicate);
             }
             None => {
-                kept_index.insert(key, kept.len());
-                kept.push(component);
+                components.swap(kept, read);
+                if let Some(key) = key {
+                    kept_index.insert(key, kept);
+                }
+                kept += 1;
             }
         }
     }
+    components.truncate(kept);
+    drop(kept_index);
     if !renamed.is_empty() {
-        for component in &mut kept {
+        for component in components.iter_mut() {
             if let Some(parent) = component.parent.as_mut() {
                 if let Some(new) = renamed.get(parent) {
                     *parent = new.clone();
@@ -181,7 +189,6 @@ pub fn dedupe(sbom: &mut Sbom) -> DedupeReport {
     }
     let lists_before = sbom.dependencies.len();
     sbom.dependencies = merge_dependencies(std::mem::take(&mut sbom.dependencies), &renamed);
-    sbom.components = kept;
     DedupeReport {
         components_before: before,
         components_after: sbom.components.len(),
@@ -231,34 +238,56 @@ pub(crate) fn merge_dependencies(
     dependencies: Vec<Dependency>,
     renamed: &HashMap<String, String>,
 ) -> Vec<Dependency> {
-    let rename = |reference: String| renamed.get(&reference).cloned().unwrap_or(reference);
+    let rename = |reference: String| match renamed.get(&reference) {
+        Some(new) => new.clone(),
+        None => reference,
+    };
     let mut index_of: HashMap<String, usize> = HashMap::with_capacity(dependencies.len());
-    let mut merged: Vec<(Dependency, HashSet<String>)> = Vec::with_capacity(dependencies.len());
+    let mut merged: Vec<Dependency> = Vec::with_capacity(dependencies.len());
     for dependency in dependencies {
         let from = rename(dependency.from);
-        let index = *index_of.entry(from.clone()).or_insert_with(|| {
-            merged.push((
-                Dependency {
-                    from: from.clone(),
-                    to: Vec::new(),
-                },
-                HashSet::new(),
-            ));
-            merged.len() - 1
-        });
-        let (entry, seen) = &mut merged[index];
+        let index = match index_of.get(&from) {
+            Some(&index) => index,
+            None => {
+                index_of.insert(from.clone(), merged.len());
+                merged.push(Dependency {
+                    from,
+                    to: Vec::with_capacity(dependency.to.len()),
+                });
+                merged.len() - 1
+            }
+        };
+        let entry = &mut merged[index];
         for target in dependency.to {
             let target = rename(target);
             // A self-edge appears when a component and its duplicate depended on each other.
-            if target != entry.from && seen.insert(target.clone()) {
+            if target != entry.from {
                 entry.to.push(target);
             }
         }
     }
+    for entry in &mut merged {
+        remove_repeats(&mut entry.to);
+    }
     merged
-        .into_iter()
-        .map(|(dependency, _)| dependency)
-        .collect()
+}
+
+/// Removes repeated targets, keeping first occurrences in order. Lists are short (a handful of
+/// direct dependencies), where a scan beats a hash set; long lists get one.
+fn remove_repeats(targets: &mut Vec<String>) {
+    if targets.len() <= 32 {
+        let mut index = 0;
+        while index < targets.len() {
+            if targets[..index].contains(&targets[index]) {
+                targets.remove(index);
+            } else {
+                index += 1;
+            }
+        }
+    } else {
+        let mut seen = HashSet::with_capacity(targets.len());
+        targets.retain(|target| seen.insert(target.clone()));
+    }
 }
 
 #[cfg(test)]

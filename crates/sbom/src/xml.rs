@@ -404,16 +404,42 @@ pub(crate) fn read<R: BufRead>(
                 pull.path.pop();
             }
             (true, "dependencies") => {
-                let mut dependencies = section;
-                pull.fill(&mut dependencies, empty)?;
-                for dependency in dependencies.children_named("dependency") {
-                    collect_dependency(dependency, &mut sbom.dependencies);
+                // One <dependency> subtree at a time: real documents list one per component.
+                if empty {
+                    continue;
                 }
+                pull.path.push("dependencies".into());
+                loop {
+                    match pull.next_step(None)? {
+                        Step::End => break,
+                        Step::Child {
+                            element: mut dependency,
+                            empty,
+                            ours,
+                        } => {
+                            if !ours || dependency.name != "dependency" {
+                                let name = dependency.name.clone();
+                                pull.skip(&name, empty)?;
+                                continue;
+                            }
+                            pull.fill(&mut dependency, empty)?;
+                            collect_dependency(&dependency, &mut sbom.dependencies);
+                        }
+                    }
+                }
+                pull.path.pop();
             }
             (true, "vulnerabilities") => {
-                let mut list = section;
-                pull.fill(&mut list, empty)?;
-                vulnerabilities += list.children.len();
+                // Only counted (VEX detection); each entry is skipped without building it.
+                if empty {
+                    continue;
+                }
+                pull.path.push("vulnerabilities".into());
+                while let Step::Child { element, empty, .. } = pull.next_step(None)? {
+                    vulnerabilities += 1;
+                    pull.skip(&element.name, empty)?;
+                }
+                pull.path.pop();
             }
             _ => {
                 let name = section.name.clone();
