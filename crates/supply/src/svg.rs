@@ -1,9 +1,10 @@
 //! SVG diagram of a small chain: layered by tier, coloured by protection, weak paths in red.
 //!
 //! Layout: one column per supplier tier, the highest tier on the left and the buyer (tier 0) on
-//! the right, so attacks and goods flow left to right. A non-organisation node sits in the
-//! column of the nearest-tier organisation it is connected to, below the organisations; nodes
-//! with no tier go to a last column. Fill colour runs from red (protection 0) through yellow to
+//! the right, so attacks and goods flow left to right. A non-organisation node sits just below
+//! the organisation that operates it, or else in the column of the nearest-tier node it is
+//! connected to; nodes with no tier go to a last column. Edges within a column or pointing
+//! backwards are drawn as loops on the right. Fill colour runs from red (protection 0) through yellow to
 //! green (the model's maximum protection 0.95). Critical assets have a thick border, entry points
 //! flagged `exposed` a dashed one. Edges on the given attack paths are drawn thick and red.
 
@@ -12,7 +13,7 @@ use std::fmt::Write as _;
 
 use crate::error::{Result, SupplyError};
 use crate::exposure::AttackPath;
-use crate::graph::{NodeIdx, NodeKind, SupplyGraph};
+use crate::graph::{EdgeKind, NodeIdx, NodeKind, SupplyGraph};
 use crate::tiers::supplier_tiers;
 
 /// Largest graph [`render_svg`] accepts.
@@ -73,11 +74,34 @@ pub fn render_svg(graph: &SupplyGraph, weak_paths: &[AttackPath]) -> Result<Stri
     };
     let org_tier = |v: NodeIdx| tiers.as_ref().and_then(|t| t.tier(v));
     let mut node_tier: Vec<Option<u32>> = (0..n as NodeIdx).map(org_tier).collect();
-    // Non-organisations take the lowest tier among their organisation neighbours, then (second
-    // pass) among any placed neighbour, so systems hosting data pull the data along.
-    for _ in 0..2 {
+    // A non-organisation sits with the organisation that operates it; otherwise with the
+    // lowest-tier organisation it touches; otherwise with the lowest-tier placed neighbour
+    // (so data follows the system hosting it). Each pass reads a snapshot, so the result does
+    // not depend on node order.
+    let owner: Vec<Option<NodeIdx>> = (0..n as NodeIdx)
+        .map(|v| {
+            graph
+                .in_edges(v)
+                .iter()
+                .map(|&e| graph.edge_from(e))
+                .find(|&u| {
+                    graph.kind(u) == NodeKind::Organization
+                        && graph.kind(v) != NodeKind::Organization
+                        && graph
+                            .find_edge(u, v)
+                            .is_some_and(|e| graph.edge_kind(e) == EdgeKind::Operates)
+                })
+        })
+        .collect();
+    for v in 0..n {
+        if let Some(o) = owner[v] {
+            node_tier[v] = node_tier[o as usize];
+        }
+    }
+    for orgs_only in [true, false, false] {
+        let snapshot = node_tier.clone();
         for v in 0..n as NodeIdx {
-            if graph.kind(v) == NodeKind::Organization || node_tier[v as usize].is_some() {
+            if graph.kind(v) == NodeKind::Organization || snapshot[v as usize].is_some() {
                 continue;
             }
             let neighbours = graph
@@ -85,34 +109,41 @@ pub fn render_svg(graph: &SupplyGraph, weak_paths: &[AttackPath]) -> Result<Stri
                 .iter()
                 .map(|&e| graph.edge_to(e))
                 .chain(graph.in_edges(v).iter().map(|&e| graph.edge_from(e)));
-            node_tier[v as usize] = neighbours.filter_map(|u| node_tier[u as usize]).min();
+            node_tier[v as usize] = neighbours
+                .filter(|&u| !orgs_only || graph.kind(u) == NodeKind::Organization)
+                .filter_map(|u| snapshot[u as usize])
+                .min();
         }
     }
     let max_tier = node_tier.iter().flatten().copied().max().unwrap_or(0);
-    let columns = max_tier as usize + 2;
+    let untiered = node_tier.iter().any(Option::is_none);
+    let columns = max_tier as usize + 1 + usize::from(untiered);
     let column_of = |v: usize| match node_tier[v] {
         Some(t) => (max_tier - t) as usize,
         None => columns - 1,
     };
+    // Within a column: organisations in index order, each followed by the nodes it operates;
+    // other nodes by index.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&v| {
+        let anchor = owner[v].map_or(v, |o| o as usize);
+        (column_of(v), anchor, owner[v].is_some(), v)
+    });
     let mut rows = vec![0usize; columns];
     let mut pos = vec![(0.0, 0.0); n];
-    // Organisations first in each column, then the rest, each in index order.
-    for pass_orgs in [true, false] {
-        for (v, slot) in pos.iter_mut().enumerate() {
-            if (graph.kind(v as NodeIdx) == NodeKind::Organization) != pass_orgs {
-                continue;
-            }
-            let c = column_of(v);
-            *slot = (
-                MARGIN + c as f64 * (BOX_W + COL_GAP),
-                MARGIN + 24.0 + rows[c] as f64 * (BOX_H + ROW_GAP),
-            );
-            rows[c] += 1;
-        }
+    for v in order {
+        let c = column_of(v);
+        pos[v] = (
+            MARGIN + c as f64 * (BOX_W + COL_GAP),
+            MARGIN + 24.0 + rows[c] as f64 * (BOX_H + ROW_GAP),
+        );
+        rows[c] += 1;
     }
-    let width = MARGIN * 2.0 + columns as f64 * (BOX_W + COL_GAP) - COL_GAP;
+    // The last column keeps a gap on its right for loops drawn there; the bottom row holds
+    // the legend.
+    let width = MARGIN * 2.0 + columns as f64 * (BOX_W + COL_GAP);
     let height =
-        MARGIN * 2.0 + 24.0 + rows.iter().copied().max().unwrap_or(0) as f64 * (BOX_H + ROW_GAP);
+        MARGIN * 2.0 + 48.0 + rows.iter().copied().max().unwrap_or(0) as f64 * (BOX_H + ROW_GAP);
     let weak: HashSet<u32> = weak_paths
         .iter()
         .flat_map(|p| p.edges.iter().copied())
@@ -125,12 +156,12 @@ pub fn render_svg(graph: &SupplyGraph, weak_paths: &[AttackPath]) -> Result<Stri
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="11">"#
     );
     svg.push_str(concat!(
-        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/></marker>"##,
-        r##"<marker id="arrow-weak" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c00"/></marker></defs>"##,
+        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/></marker>"##,
+        r##"<marker id="arrow-weak" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c00"/></marker></defs>"##,
         "\n"
     ));
     for c in 0..columns {
-        let label = if c == columns - 1 {
+        let label = if untiered && c == columns - 1 {
             "no tier".to_string()
         } else {
             format!("tier {}", max_tier as usize - c)
@@ -149,15 +180,28 @@ pub fn render_svg(graph: &SupplyGraph, weak_paths: &[AttackPath]) -> Result<Stri
     for e in edges {
         let (a, b) = (graph.edge_from(e) as usize, graph.edge_to(e) as usize);
         let (x1, y1) = (pos[a].0 + BOX_W, pos[a].1 + BOX_H / 2.0);
-        let (x2, y2) = (pos[b].0, pos[b].1 + BOX_H / 2.0);
         let (stroke, width, marker) = if weak.contains(&e) {
             ("#c00", 3.0, "arrow-weak")
         } else {
             ("#999", 1.0, "arrow")
         };
+        // Forward edges go straight to the target's left side; edges within a column or
+        // backwards loop out to the right and come back into the target's right side.
+        let d = if pos[b].0 > pos[a].0 {
+            let (x2, y2) = (pos[b].0, pos[b].1 + BOX_H / 2.0);
+            format!("M{x1:.1},{y1:.1} L{x2:.1},{y2:.1}")
+        } else {
+            let (x2, y2) = (pos[b].0 + BOX_W, pos[b].1 + BOX_H / 2.0);
+            let bulge = COL_GAP * 0.6;
+            format!(
+                "M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
+                x1 + bulge,
+                x2 + bulge
+            )
+        };
         let _ = writeln!(
             svg,
-            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{stroke}" stroke-width="{width}" marker-end="url(#{marker})"><title>{} -{}-> {} (propagation {:.2})</title></line>"#,
+            r#"<path d="{d}" fill="none" stroke="{stroke}" stroke-width="{width}" marker-end="url(#{marker})"><title>{} -{}-> {} (propagation {:.2})</title></path>"#,
             escape_xml(graph.name(a as NodeIdx)),
             graph.edge_kind(e).as_str(),
             escape_xml(graph.name(b as NodeIdx)),
@@ -189,6 +233,11 @@ pub fn render_svg(graph: &SupplyGraph, weak_paths: &[AttackPath]) -> Result<Stri
             p
         );
     }
+    let _ = writeln!(
+        svg,
+        r##"<text x="{MARGIN}" y="{:.0}" fill="#333">fill: protection, red 0 → green 0.95 · thick border: critical asset · dashed: exposed entry · red arrows: most likely attack paths</text>"##,
+        height - MARGIN
+    );
     svg.push_str("</svg>\n");
     Ok(svg)
 }
