@@ -173,7 +173,7 @@ pub fn parse_document(text: &str, format: Format, file: &Path) -> Result<Documen
                 json_path: ".".to_string(),
                 line: e.line(),
                 column: e.column(),
-                message: e.to_string(),
+                message: without_position(e.to_string()),
             })?;
             Ok(document)
         }
@@ -211,8 +211,16 @@ fn json_error(file: &Path, e: serde_path_to_error::Error<serde_json::Error>) -> 
         json_path,
         line: inner.line(),
         column: inner.column(),
-        message: inner.to_string(),
+        message: without_position(inner.to_string()),
     }
+}
+
+/// serde_json appends " at line L column C"; the error carries line and column separately.
+fn without_position(mut message: String) -> String {
+    if let Some(at) = message.rfind(" at line ") {
+        message.truncate(at);
+    }
+    message
 }
 
 fn wrong_type(file: &Path, expected: &'static str, found: &Document) -> OscalError {
