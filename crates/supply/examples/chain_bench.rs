@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = ExposureOptions {
         paths_per_asset: 3,
         top_paths: 10,
-        expansion_budget: 20_000,
+        search_budget: 20_000,
     };
     let report = analyse_with(&graph, &costs, &best, &options);
     let t_exposure = t1.elapsed();

@@ -37,7 +37,8 @@
 //! heuristic is the exact best-path cost `d(u)` from the forest: a partial path `u → … → t` with
 //! suffix cost `g` has priority `d(u) + g`, which is a lower bound on every completion, so
 //! completed paths come out in exact order of likelihood. Only simple paths are produced (a
-//! node already on the suffix is not re-entered). The search is bounded by an expansion budget
+//! node already on the suffix is not re-entered). The search is bounded by a budget of partial
+//! paths generated per asset (memory stays below `budget + max in-degree` steps per asset)
 //! per asset; when it runs out the asset is marked `paths_truncated`. This yields the same paths
 //! as Yen's algorithm without one shortest-path run per spur node.
 //!
@@ -47,6 +48,7 @@
 //! `L(S→M→D) = 1 × (1 − 0.2) × 0.9 × (1 − 0.5) × 0.7 × (1 − 0.1) = 0.2268`, cost `−ln 0.2268 ≈ 1.484`.
 
 use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use serde::Serialize;
@@ -258,8 +260,9 @@ pub struct ExposureOptions {
     pub paths_per_asset: usize,
     /// Paths reported across all assets.
     pub top_paths: usize,
-    /// A* expansions allowed per asset before its path list is marked truncated.
-    pub expansion_budget: usize,
+    /// Partial paths the A* search may generate per asset before its path list is marked
+    /// truncated; bounds time and memory on hub-heavy graphs.
+    pub search_budget: usize,
 }
 
 impl Default for ExposureOptions {
@@ -267,7 +270,7 @@ impl Default for ExposureOptions {
         ExposureOptions {
             paths_per_asset: 3,
             top_paths: 10,
-            expansion_budget: 20_000,
+            search_budget: 50_000,
         }
     }
 }
@@ -282,7 +285,7 @@ pub struct AssetExposure {
     pub combined: f64,
     /// The most likely paths, best first.
     pub paths: Vec<AttackPath>,
-    /// True when the expansion budget ran out before `paths_per_asset` paths were found.
+    /// True when the search budget ran out before `paths_per_asset` paths were found.
     pub paths_truncated: bool,
 }
 
@@ -312,11 +315,14 @@ pub fn analyse_with(
     options: &ExposureOptions,
 ) -> ExposureReport {
     let assets = graph.critical_nodes();
-    let mut searches: Vec<PathSearch> = Vec::with_capacity(assets.len());
+    let mut searches: Vec<Option<PathSearch>> = Vec::with_capacity(assets.len());
+    // The `top_paths` largest likelihoods seen so far, as a min-heap. Likelihoods are finite
+    // and non-negative, and for such f64 the bit patterns order like the values.
+    let mut best_seen: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
     let mut reports = Vec::with_capacity(assets.len());
     let mut total = 0.0;
     for &t in &assets {
-        let mut search = PathSearch::new(graph, costs, best, t, options.expansion_budget);
+        let mut search = PathSearch::new(graph, costs, best, t, options.search_budget);
         let mut paths = Vec::new();
         while paths.len() < options.paths_per_asset {
             match search.next_path() {
@@ -327,6 +333,23 @@ pub fn analyse_with(
         let exposure = best.likelihood(t);
         total += graph.value(t) * exposure;
         let combined = 1.0 - paths.iter().map(|p| 1.0 - p.likelihood).product::<f64>();
+        for p in &paths {
+            best_seen.push(Reverse(p.likelihood.to_bits()));
+            if best_seen.len() > options.top_paths {
+                best_seen.pop();
+            }
+        }
+        // Keep the search only if its next path could still enter the overall top list: the
+        // cut only rises, so an asset whose last path is already below it never gets back in.
+        let could_contribute = paths.len() == options.paths_per_asset
+            && !search.exhausted()
+            && options.top_paths > 0
+            && (best_seen.len() < options.top_paths
+                || paths.last().is_none_or(|p| {
+                    best_seen
+                        .peek()
+                        .is_some_and(|Reverse(cut)| p.likelihood.to_bits() >= *cut)
+                }));
         reports.push(AssetExposure {
             asset: t,
             exposure,
@@ -334,7 +357,7 @@ pub fn analyse_with(
             paths_truncated: search.truncated && paths.len() < options.paths_per_asset,
             paths,
         });
-        searches.push(search);
+        searches.push(could_contribute.then_some(search));
     }
     let top_paths = top_paths_overall(&reports, &mut searches, options.top_paths);
     ExposureReport {
@@ -348,7 +371,7 @@ pub fn analyse_with(
 /// its next path is no better than the current N-th (so the overall list is exact).
 fn top_paths_overall(
     reports: &[AssetExposure],
-    searches: &mut [PathSearch],
+    searches: &mut [Option<PathSearch>],
     n: usize,
 ) -> Vec<AttackPath> {
     if n == 0 {
@@ -367,10 +390,10 @@ fn top_paths_overall(
         pool.sort_by(|a, b| b.1.likelihood.total_cmp(&a.1.likelihood));
         pool.truncate(n);
         let mut grew = false;
-        for (i, search) in searches.iter_mut().enumerate() {
-            if search.exhausted() {
+        for (i, slot) in searches.iter_mut().enumerate() {
+            let Some(search) = slot.as_mut().filter(|s| !s.exhausted()) else {
                 continue;
-            }
+            };
             // Paths of one asset come out best first, so if one of them fell out of the cut,
             // every later one would too.
             let in_cut = pool.iter().filter(|(a, _)| *a == i).count();
@@ -432,7 +455,6 @@ pub(crate) struct PathSearch<'a> {
     arena: Vec<Step>,
     heap: BinaryHeap<SearchItem>,
     budget: usize,
-    expansions: usize,
     truncated: bool,
 }
 
@@ -455,7 +477,6 @@ impl<'a> PathSearch<'a> {
             }],
             heap: BinaryHeap::new(),
             budget,
-            expansions: 0,
             truncated: false,
         };
         let d = best.dist[target as usize];
@@ -490,12 +511,11 @@ impl<'a> PathSearch<'a> {
             if item.complete {
                 return Some(self.path_from(item.step, item.priority));
             }
-            if self.expansions >= self.budget {
+            if self.arena.len() >= self.budget {
                 self.truncated = true;
                 self.heap.clear();
                 return None;
             }
-            self.expansions += 1;
             let step = self.arena[item.step as usize];
             let v = step.node as usize;
             let entry = self.costs.entry[v];
@@ -515,7 +535,7 @@ impl<'a> PathSearch<'a> {
                 if du == f64::INFINITY || suffix == f64::INFINITY || self.on_suffix(item.step, u) {
                     continue;
                 }
-                // The arena is bounded by the expansion budget times the in-degree.
+                // The arena exceeds the budget by at most one node's in-degree.
                 let index = self.arena.len() as u32;
                 self.arena.push(Step {
                     node: u,

@@ -102,7 +102,7 @@ fn exposure_paths_and_scores_match_hand_computation() {
         &ExposureOptions {
             paths_per_asset: 3,
             top_paths: 10,
-            expansion_budget: 1000,
+            search_budget: 1000,
         },
     );
     assert_eq!(report.assets.len(), 2);
@@ -160,7 +160,7 @@ fn path_enumeration_is_exhaustive_and_simple() {
         &ExposureOptions {
             paths_per_asset: 20,
             top_paths: 50,
-            expansion_budget: 1000,
+            search_budget: 1000,
         },
     );
     assert_eq!(report.assets[0].paths.len(), 5);
