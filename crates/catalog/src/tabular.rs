@@ -506,8 +506,17 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
         let title = LocalizedText::new(cell(Column::TitleJa), cell(Column::TitleEn));
         let text = LocalizedText::new(cell(Column::TextJa), cell(Column::TextEn));
         if title.is_empty() && text.is_empty() {
-            errors.push(at.error(
+            let column = [
                 Column::TitleJa,
+                Column::TitleEn,
+                Column::TextJa,
+                Column::TextEn,
+            ]
+            .into_iter()
+            .find(|c| header.contains_key(c))
+            .unwrap_or(Column::TitleEn);
+            errors.push(at.error(
+                column,
                 format!("requirement {id:?} has neither title nor text"),
             ));
         }
@@ -667,8 +676,6 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
         let group = group_for_path(&mut catalog.groups, &path);
         if !group_title.is_empty() {
             group.title = group_title;
-        } else if group.title.is_empty() {
-            group.title = LocalizedText::new("", path[path.len() - 1].clone());
         }
         group.requirements.push(requirement);
     }
@@ -804,9 +811,10 @@ fn child<'a>(groups: &'a mut Vec<Group>, id: &str) -> &'a mut Group {
     let index = match groups.iter().position(|g| g.id == id) {
         Some(index) => index,
         None => {
+            // Until a group_title column names it, a new group is titled by its id.
             groups.push(Group {
                 id: id.to_string(),
-                title: LocalizedText::default(),
+                title: LocalizedText::new("", id),
                 description: LocalizedText::default(),
                 function: None,
                 verified: true,
