@@ -73,12 +73,23 @@ const CASE_INSENSITIVE_TYPES: &[&str] = &[
     "pypi",
 ];
 
-/// Normalises a package URL for identity comparison: lower-case scheme and type, lower-case
+/// The canonical form of a package URL, for identity comparison: sanso-pkgver's parser and
+/// canonical `Display` (percent-encoding, per-type case folding, sorted qualifiers …). Strings it
+/// rejects (real SBOMs contain purls that break a type's rules, e.g. a Maven purl without
+/// namespace) still get the syntactic normalisation of [`normalise_purl_text`], so that two
+/// spellings of the same broken purl still match.
+pub fn canonical_purl(purl: &str) -> String {
+    match sanso_pkgver::purl::PackageUrl::parse(purl.trim()) {
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => normalise_purl_text(purl),
+    }
+}
+
+/// Syntactic purl normalisation without validation: lower-case scheme and type, lower-case
 /// namespace/name for the case-insensitive types (and `_` → `-` in PyPI names), qualifiers with
 /// lower-case keys, empty values dropped and keys sorted, subpath without surrounding slashes.
-/// Text that is not a purl is returned trimmed. (sanso-pkgver offers full purl parsing; this is the
-/// subset identity needs and does not decode percent-escapes.)
-pub fn canonical_purl(purl: &str) -> String {
+/// Text that is not a purl at all is returned trimmed. Percent-escapes are left as written.
+pub fn normalise_purl_text(purl: &str) -> String {
     let purl = purl.trim();
     let Some(scheme_end) = purl.find(':') else {
         return purl.to_string();
@@ -305,5 +316,9 @@ mod tests {
             "pkg:pypi/django-rest@3.0"
         );
         assert_eq!(canonical_purl("pkg:npm/x@1#/lib/"), "pkg:npm/x@1#lib");
+        assert_eq!(
+            normalise_purl_text("PKG:Maven/b@1.0?b=&A=1"),
+            "pkg:maven/b@1.0?a=1"
+        );
     }
 }
