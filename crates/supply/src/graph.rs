@@ -476,6 +476,8 @@ impl GraphBuilder {
         let n = self.kind.len();
         let (out_offsets, out_edges) = csr(n, &self.from);
         let (in_offsets, in_edges) = csr(n, &self.to);
+        // Neighbours stored next to the edge ids so traversals read memory in order.
+        let out_targets = out_edges.iter().map(|&e| self.to[e as usize]).collect();
         SupplyGraph {
             kind: self.kind,
             protection: self.protection,
@@ -492,6 +494,7 @@ impl GraphBuilder {
             propagation: self.propagation,
             out_offsets,
             out_edges,
+            out_targets,
             in_offsets,
             in_edges,
         }
@@ -555,6 +558,8 @@ pub struct SupplyGraph {
     propagation: Vec<f64>,
     out_offsets: Vec<u32>,
     out_edges: Vec<EdgeIdx>,
+    /// `to` of each entry of `out_edges`, in the same order.
+    out_targets: Vec<NodeIdx>,
     in_offsets: Vec<u32>,
     in_edges: Vec<EdgeIdx>,
 }
@@ -718,6 +723,20 @@ impl SupplyGraph {
         let v = v as usize;
         &self.out_edges[self.out_offsets[v] as usize..self.out_offsets[v + 1] as usize]
     }
+    /// Outgoing edges of a node as CSR slots: the slot range indexes both
+    /// [`Self::slot_edge`] and [`Self::slot_target`].
+    pub fn out_slots(&self, v: NodeIdx) -> std::ops::Range<usize> {
+        let v = v as usize;
+        self.out_offsets[v] as usize..self.out_offsets[v + 1] as usize
+    }
+    /// Edge id stored in an outgoing CSR slot.
+    pub fn slot_edge(&self, slot: usize) -> EdgeIdx {
+        self.out_edges[slot]
+    }
+    /// Target node stored in an outgoing CSR slot.
+    pub fn slot_target(&self, slot: usize) -> NodeIdx {
+        self.out_targets[slot]
+    }
     /// Incoming edge ids of a node.
     pub fn in_edges(&self, v: NodeIdx) -> &[EdgeIdx] {
         let v = v as usize;
@@ -749,7 +768,7 @@ impl SupplyGraph {
             + self.ids.bytes.len()
             + self.names.bytes.len()
             + self.by_id.capacity() * 40
-            + e * (4 * 2 + 1 + 1 + 8 + 4 * 2)
+            + e * (4 * 2 + 1 + 1 + 8 + 4 * 3)
             + (n + 1) * 8
     }
 }
