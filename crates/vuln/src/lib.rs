@@ -14,9 +14,8 @@
 //! - [`db`]: the in-memory database and its (ecosystem, name) index; [`matching`] holds the exact
 //!   OSV range semantics.
 //! - [`vex`]: VEX statements, importers for OpenVEX 0.2, CycloneDX VEX and CSAF 2.0 VEX, exporters.
-//! - [`licence`]: SPDX expressions against an allow/deny/review policy.
-//! - [`scan`]: the scan API, report renderers (text, JSON, SARIF 2.1.0) and exit codes.
-//! - [`portfolio`]: an inverted index over many SBOMs to answer "what does this new advisory hit?".
+//! - [`package`]: packages to scan (from purls), purl matching for VEX.
+//! - [`scan`]: the scan API and exit codes; [`render`]: text table, JSON and SARIF 2.1.0.
 
 pub mod aliases;
 pub mod db;
@@ -24,10 +23,17 @@ pub mod error;
 pub mod load;
 pub mod matching;
 pub mod osv;
+pub mod package;
+pub mod render;
+pub mod scan;
 mod timestamp;
 pub mod version;
+pub mod vex;
 
 pub use db::{OsvDatabase, PackageKey};
 pub use error::VulnError;
 pub use load::{LoadReport, ZipLimits};
 pub use osv::{Advisory, Severity};
+pub use package::PackageRef;
+pub use scan::{scan, scan_with, Finding, ScanOptions, ScanReport};
+pub use vex::{VexSet, VexStatement, VexStatus};

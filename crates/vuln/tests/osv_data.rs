@@ -254,7 +254,7 @@ fn unsorted_events_give_the_same_answers() {
 #[test]
 fn newer_modified_replaces_older_is_ignored() {
     let path = rustsec_dir().join("RUSTSEC-2016-0001.json");
-    let mut db = db_with(&[path.clone()]);
+    let mut db = db_with(std::slice::from_ref(&path));
     let text = std::fs::read_to_string(&path).unwrap();
     let newer = text
         .replace("2023-06-13T13:10:24Z", "2030-01-01T00:00:00Z")
