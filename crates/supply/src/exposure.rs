@@ -264,6 +264,10 @@ impl AttackPath {
     pub fn target(&self) -> NodeIdx {
         self.nodes[self.nodes.len() - 1]
     }
+    /// External ids of the nodes, entry first.
+    pub fn ids<'g>(&self, graph: &'g SupplyGraph) -> Vec<&'g str> {
+        self.nodes.iter().map(|&v| graph.id(v)).collect()
+    }
     /// `A -kind-> B -kind-> C` with display names.
     pub fn describe(&self, graph: &SupplyGraph) -> String {
         let mut out = graph.name(self.nodes[0]).to_string();

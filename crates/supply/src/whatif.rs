@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::error::{check_probability, Result, SupplyError};
 use crate::exposure::{analyse_with, AttackPath, BestPaths, CostModel, ExposureOptions};
 use crate::graph::{EdgeIdx, NodeIdx, SupplyGraph};
+use crate::trust::{TrustInputs, TrustModel};
 
 /// One change of a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,6 +26,9 @@ pub enum Change {
     RemoveNode { node: NodeIdx },
     /// The connection's propagation becomes the given value.
     SetPropagation { edge: EdgeIdx, propagation: f64 },
+    /// The supplier's assessment changes (e.g. it reaches ★4): its protection becomes what the
+    /// default [`TrustModel`] gives for the new inputs.
+    SetTrust { node: NodeIdx, trust: TrustInputs },
 }
 
 /// Before/after for one critical asset.
@@ -57,6 +61,9 @@ pub fn what_if(
 ) -> Result<WhatIfReport> {
     let base = CostModel::new(graph);
     let mut changed = base.clone();
+    let model = TrustModel::default();
+    // Protection computed for each `SetTrust` change while validating, by change position.
+    let mut protections: Vec<(usize, f64)> = Vec::new();
     for (i, change) in changes.iter().enumerate() {
         let ctx = format!("change {i}");
         match *change {
@@ -80,9 +87,17 @@ pub fn what_if(
                 graph.check_edge(edge, &ctx)?;
                 check_probability("propagation", propagation, || ctx.clone())?;
             }
+            Change::SetTrust { node, ref trust } => {
+                graph.check_node(node, &ctx)?;
+                let score = model.score(trust).map_err(|e| SupplyError::Document {
+                    path: format!("{ctx}.trust"),
+                    message: e.to_string(),
+                })?;
+                protections.push((i, score.protection));
+            }
         }
     }
-    for change in changes {
+    for (i, change) in changes.iter().enumerate() {
         match *change {
             Change::SetProtection { node, protection } => changed.set_protection(node, protection),
             Change::RemoveEdge { edge } => changed.remove_edge(edge),
@@ -96,6 +111,11 @@ pub fn what_if(
             Change::RemoveNode { node } => changed.remove_node(node),
             Change::SetPropagation { edge, propagation } => {
                 changed.set_propagation(edge, propagation)
+            }
+            Change::SetTrust { node, .. } => {
+                if let Some(&(_, p)) = protections.iter().find(|(at, _)| *at == i) {
+                    changed.set_protection(node, p);
+                }
             }
         }
     }

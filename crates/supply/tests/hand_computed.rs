@@ -292,6 +292,44 @@ fn what_if_reports_side_by_side_deltas() {
     .unwrap();
     assert!(close(w.assets[1].after, 0.09) && close(w.assets[1].delta, -0.23));
 
+    // The same through the trust model: a fresh, complete third-party ★4 scores 85.
+    let trust = TrustInputs {
+        attainment: Attainment::Star(4),
+        assessor: Assessor::ThirdParty,
+        coverage: 1.0,
+        evidence_share: 1.0,
+        age_days: 10,
+        open_gaps: vec![],
+    };
+    let w = what_if(
+        &c.graph,
+        &[Change::SetTrust {
+            node: c.s2,
+            trust: trust.clone(),
+        }],
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(close(w.assets[1].after, 0.09));
+    assert_eq!(w.top_paths_after[0].ids(&c.graph), ["S1", "M", "D"]);
+    let bad = TrustInputs {
+        coverage: -1.0,
+        ..trust
+    };
+    let err = what_if(
+        &c.graph,
+        &[Change::SetTrust {
+            node: c.s2,
+            trust: bad,
+        }],
+        &Default::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("change 0.trust") && err.to_string().contains("coverage"),
+        "{err}"
+    );
+
     // Invalid changes are rejected before anything is applied, naming the change.
     let err = what_if(
         &c.graph,
