@@ -286,3 +286,45 @@ pub fn has_adequacy(
         _ => false,
     }
 }
+
+/// The gaps on one edge of a flow that leaves a place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EdgeGaps {
+    pub from_event: String,
+    pub to_event: String,
+    pub gaps: Vec<Gap>,
+}
+
+/// For every edge whose two events are in different places, the gaps for the datum as it
+/// leaves the source event. Edges without gaps are left out. The flow must be valid.
+pub fn flow_gaps(
+    flow: &crate::model::DataFlow,
+    library: &Library,
+) -> Result<Vec<EdgeGaps>, crate::error::DataflowError> {
+    let along = crate::attributes::attributes_along(flow, library)?;
+    let mut out = Vec::new();
+    for edge in &flow.edges {
+        let (Some(from), Some(to)) = (flow.event(&edge.from), flow.event(&edge.to)) else {
+            continue;
+        };
+        if from.place == to.place {
+            continue;
+        }
+        let (Some(from_place), Some(to_place)) = (flow.place(&from.place), flow.place(&to.place))
+        else {
+            continue;
+        };
+        let Some(state) = along.iter().find(|s| s.event == from.id) else {
+            continue;
+        };
+        let gaps = transfer_gaps(from_place, to_place, &state.after, library, &flow.adequacy);
+        if !gaps.is_empty() {
+            out.push(EdgeGaps {
+                from_event: from.id.clone(),
+                to_event: to.id.clone(),
+                gaps,
+            });
+        }
+    }
+    Ok(out)
+}
