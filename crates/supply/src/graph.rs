@@ -772,3 +772,52 @@ impl SupplyGraph {
             + (n + 1) * 8
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csr_groups_edges_by_endpoint_in_edge_order() {
+        let (offsets, edges) = csr(4, &[2, 0, 2, 3, 0]);
+        assert_eq!(offsets, vec![0, 2, 2, 4, 5]);
+        assert_eq!(edges, vec![1, 4, 0, 2, 3]);
+    }
+
+    #[test]
+    fn graph_keeps_ids_names_and_both_adjacencies() {
+        let mut b = GraphBuilder::new();
+        let a = b
+            .add_node(NodeSpec::new("a", NodeKind::Organization).name("株式会社A"))
+            .unwrap();
+        let s = b.add_node(NodeSpec::new("s", NodeKind::System)).unwrap();
+        let e = b.add_edge(a, s, EdgeKind::Accesses).unwrap();
+        let err = b.add_node(NodeSpec::new("a", NodeKind::Data)).unwrap_err();
+        assert_eq!(
+            err,
+            SupplyError::DuplicateNode {
+                id: "a".into(),
+                first: 0,
+                second: 2
+            }
+        );
+        assert!(b.add_edge(a, 7, EdgeKind::Supplies).is_err());
+        let g = b.build();
+        assert_eq!((g.name(a), g.name(s), g.id(a)), ("株式会社A", "s", "a"));
+        assert_eq!(g.out_edges(a), &[e]);
+        assert_eq!(g.in_edges(s), &[e]);
+        assert_eq!(g.slot_target(g.out_slots(a).start), s);
+        assert_eq!(g.edge_layer(e), Layer::L3);
+        assert!((g.propagation(e) - 0.9).abs() < 1e-12);
+        assert!(g.is_entry(a) && g.is_supplier(a) && !g.is_entry(s));
+    }
+
+    #[test]
+    fn propagation_table_rejects_non_probabilities() {
+        let mut t = PropagationTable::default();
+        assert!(t.set(EdgeKind::Supplies, 1.5).is_err());
+        assert!(t.set(EdgeKind::Supplies, f64::NAN).is_err());
+        t.set(EdgeKind::Supplies, 0.25).unwrap();
+        assert_eq!(t.get(EdgeKind::Supplies), 0.25);
+    }
+}

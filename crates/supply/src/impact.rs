@@ -15,13 +15,13 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::graph::{EdgeIdx, EdgeKind, NodeIdx, NodeKind, SupplyGraph, NONE};
 
 /// What happened to the starting node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Disruption {
     /// It is under an attacker's control.
     Compromised,

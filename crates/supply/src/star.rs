@@ -24,14 +24,14 @@
 //!   asset stops if the supplier stops ([`crate::impact`]); Q3 when the supplier has an
 //!   `accesses` or `maintains` edge into a buyer-side system.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::graph::{EdgeKind, NodeIdx, NodeKind, SupplyGraph};
 use crate::impact::{impact, Disruption, ImpactRules};
 
 /// The buyer's answers about one relationship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RelationshipQuestions {
     /// Q1: our important confidential data is handled in the supplier's IT environment.
     pub handles_confidential_data: bool,
@@ -42,7 +42,7 @@ pub struct RelationshipQuestions {
 }
 
 /// Our extra reasons to raise ★3 to ★4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OtherFactors {
     /// The supplier lies on one of the most likely attack paths.
     pub on_top_attack_path: bool,

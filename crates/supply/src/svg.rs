@@ -241,3 +241,18 @@ pub fn render_svg(graph: &SupplyGraph, weak_paths: &[AttackPath]) -> Result<Stri
     svg.push_str("</svg>\n");
     Ok(svg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(
+            escape_xml(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(escape_xml("a\u{1}b"), "a b");
+        assert_eq!(shorten("サプライヤー株式会社", 5), "サプライ…");
+    }
+}

@@ -24,12 +24,12 @@
 //! 50.76) → age ×(1 − 0.25 × 135/365 = 0.907534…) (−4.6936 → 46.0664) → gaps −3 →
 //! **43.0664**; protection 0.95 × 0.430664 = 0.409131.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, SupplyError};
 
 /// Level a supplier attained.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Attainment {
     /// Nothing attained or declared.
     None,
@@ -40,14 +40,14 @@ pub enum Attainment {
 }
 
 /// Who assessed the answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Assessor {
     SelfAssessed,
     ThirdParty,
 }
 
 /// An open gap on a requirement that matters for the relationship.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenGap {
     pub requirement: String,
     /// How much the requirement matters here, in [0, 1].
@@ -55,7 +55,7 @@ pub struct OpenGap {
 }
 
 /// Everything the trust score reads.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrustInputs {
     pub attainment: Attainment,
     pub assessor: Assessor,
@@ -91,7 +91,7 @@ pub struct TrustScore {
 }
 
 /// Parameters of the trust function; the defaults are the documented model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrustModel {
     /// Base score for ★1, ★2, ★3, ★4.
     pub star_base: [f64; 4],

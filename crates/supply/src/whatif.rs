@@ -6,7 +6,7 @@
 //! "Supplier X reaches ★4" is a protection change to the protection its new trust score gives
 //! (see [`crate::trust`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{check_probability, Result, SupplyError};
 use crate::exposure::{analyse_with, AttackPath, BestPaths, CostModel, ExposureOptions};
@@ -14,7 +14,7 @@ use crate::graph::{EdgeIdx, NodeIdx, SupplyGraph};
 use crate::trust::{TrustInputs, TrustModel};
 
 /// One change of a scenario.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Change {
     /// The node's protection becomes the given value.
     SetProtection { node: NodeIdx, protection: f64 },
