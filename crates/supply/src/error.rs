@@ -31,6 +31,10 @@ pub enum SupplyError {
         context: String,
     },
 
+    /// A critical asset's value is not a positive finite number.
+    #[error("{context}: value = {value} must be a positive finite number")]
+    InvalidValue { value: f64, context: String },
+
     /// A trust-score input is outside its allowed range.
     #[error("trust input {field} = {value} is out of range: {expected}")]
     TrustInput {

@@ -365,10 +365,18 @@ impl GraphBuilder {
         check_probability("protection", spec.protection, ctx)?;
         check_probability("entry_likelihood", spec.entry_likelihood, ctx)?;
         if !(spec.value.is_finite() && spec.value > 0.0) {
-            return Err(SupplyError::NotAProbability {
-                field: "value (must be > 0)",
+            return Err(SupplyError::InvalidValue {
                 value: spec.value,
                 context: ctx(),
+            });
+        }
+        if self.ids.bytes.len() + spec.id.len() > u32::MAX as usize
+            || self.names.bytes.len() + spec.name.as_ref().map_or(0, String::len)
+                > u32::MAX as usize
+        {
+            return Err(SupplyError::TooLarge {
+                what: "node id/name byte",
+                count: self.ids.bytes.len() + spec.id.len(),
             });
         }
         if let Some(&first) = self.by_id.get(&spec.id) {
@@ -393,8 +401,10 @@ impl GraphBuilder {
             flags |= FLAG_BUYER;
         }
         self.flags.push(flags);
-        self.ids.push(&spec.id);
-        self.names.push(spec.name.as_deref().unwrap_or(""));
+        // Both pools were checked above, before any column was touched, so these cannot fail
+        // half-way and leave the builder inconsistent.
+        self.ids.push(&spec.id)?;
+        self.names.push(spec.name.as_deref().unwrap_or(""))?;
         self.by_id.insert(spec.id, index);
         Ok(index)
     }
@@ -528,11 +538,16 @@ struct StringPool {
 }
 
 impl StringPool {
-    fn push(&mut self, s: &str) {
+    /// Offsets are u32 to halve their size; the pool refuses to grow past 4 GiB.
+    fn push(&mut self, s: &str) -> Result<()> {
+        let end = self.bytes.len() + s.len();
+        let end = u32::try_from(end).map_err(|_| SupplyError::TooLarge {
+            what: "node id/name byte",
+            count: end,
+        })?;
         self.bytes.push_str(s);
-        // The pool is bounded by node count × id length; ids longer than 4 GiB in total
-        // would already have failed allocation long before.
-        self.ends.push(self.bytes.len() as u32);
+        self.ends.push(end);
+        Ok(())
     }
     fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
