@@ -14,12 +14,14 @@
 //! - [`db`]: the in-memory database and its (ecosystem, name) index; [`matching`] holds the exact
 //!   OSV range semantics.
 //! - [`vex`]: VEX statements, importers for OpenVEX 0.2, CycloneDX VEX and CSAF 2.0 VEX, exporters.
+//! - [`licence`]: SPDX expressions against an allow/deny/review policy.
 //! - [`package`]: packages to scan (from purls), purl matching for VEX.
 //! - [`scan`]: the scan API and exit codes; [`render`]: text table, JSON and SARIF 2.1.0.
 
 pub mod aliases;
 pub mod db;
 pub mod error;
+pub mod licence;
 pub mod load;
 pub mod matching;
 pub mod osv;
