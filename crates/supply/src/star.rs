@@ -26,7 +26,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::criticality::CriticalityRanking;
 use crate::error::Result;
+use crate::exposure::ExposureReport;
 use crate::graph::{EdgeKind, NodeIdx, NodeKind, SupplyGraph};
 use crate::impact::{impact, Disruption, ImpactRules};
 
@@ -142,4 +144,26 @@ pub fn suggest_questions(graph: &SupplyGraph, supplier: NodeIdx) -> Result<Relat
         outage_stops_us,
         reaches_internal_systems,
     })
+}
+
+/// Suggested answers and the resulting request for one supplier, reading the other factors
+/// from an exposure report and a criticality ranking: `on_top_attack_path` when the supplier
+/// is on one of `report.top_paths`; `high_criticality` when its drop is at least
+/// `material_share` of total exposure (our rule; 0.01 = 1 % is a reasonable default).
+pub fn recommend_star_level(
+    graph: &SupplyGraph,
+    supplier: NodeIdx,
+    report: &ExposureReport,
+    ranking: &CriticalityRanking,
+    material_share: f64,
+) -> Result<(RelationshipQuestions, StarRequest)> {
+    let questions = suggest_questions(graph, supplier)?;
+    let other = OtherFactors {
+        on_top_attack_path: report.top_paths.iter().any(|p| p.nodes.contains(&supplier)),
+        high_criticality: ranking
+            .ranked
+            .iter()
+            .any(|r| r.node == supplier && r.drop_share >= material_share),
+    };
+    Ok((questions, star_level_to_request(&questions, &other)))
 }

@@ -5,7 +5,8 @@ use sanso_supply::exposure::{analyse, ExposureOptions};
 use sanso_supply::graph::{EdgeKind, GraphBuilder, NodeIdx, NodeKind, NodeSpec, SupplyGraph};
 use sanso_supply::impact::{impact, Disruption, ImpactRules};
 use sanso_supply::star::{
-    star_level_to_request, suggest_questions, OtherFactors, RelationshipQuestions,
+    recommend_star_level, star_level_to_request, suggest_questions, OtherFactors,
+    RelationshipQuestions,
 };
 use sanso_supply::svg::render_svg;
 use sanso_supply::tiers::supplier_tiers;
@@ -569,6 +570,26 @@ fn star_level_rule() {
     let c = chain();
     let q1 = suggest_questions(&c.graph, c.s1).unwrap();
     assert!(!q1.handles_confidential_data && q1.outage_stops_us && q1.reaches_internal_systems);
+    // S2: no data, no access, but its outage stops P (supplies → P, critical): Q2 yes → ★4.
+    // It also heads the most likely path (S2→P) and its criticality drop is 0.23/0.545 = 42 %.
+    let report = analyse(&c.graph, &ExposureOptions::default());
+    let ranking = rank(
+        &c.graph,
+        &CriticalityOptions {
+            target_protection: 0.9,
+            top: 3,
+            candidates: Candidates::Suppliers,
+        },
+    )
+    .unwrap();
+    let (q2, request) = recommend_star_level(&c.graph, c.s2, &report, &ranking, 0.01).unwrap();
+    assert!(q2.outage_stops_us && !q2.reaches_internal_systems && !q2.handles_confidential_data);
+    assert_eq!(request.level, 4);
+    assert_eq!(
+        request.reasons.len(),
+        1,
+        "the flow's reason suffices; our rules only lift all-no answers"
+    );
     // S3 maintains M: Q3 yes; its outage stops nothing.
     let q3 = suggest_questions(&c.graph, c.s3).unwrap();
     assert!(!q3.outage_stops_us && q3.reaches_internal_systems);
