@@ -9,7 +9,7 @@
 //! L(path) = entry(s) × Π_{i=0..k} (1 − protection(v_i)) × Π_{j=1..k} propagation(e_j)
 //! ```
 //!
-//! `entry(s) × (1 − protection(s))` is the brief's `p_entry`: an attacker first has to try
+//! `p_entry(s) = entry(s) × (1 − protection(s))` is the entry term: an attacker first has to try
 //! (`entry_likelihood`) and then get through the entry company's own defences; every further node,
 //! the target included, stops it with probability `protection`, and every edge lets it through with
 //! probability `propagation`. Residual gaps that line up in series are exactly the factors of one
@@ -38,9 +38,16 @@
 //! suffix cost `g` has priority `d(u) + g`, which is a lower bound on every completion, so
 //! completed paths come out in exact order of likelihood. Only simple paths are produced (a
 //! node already on the suffix is not re-entered). The search is bounded by a budget of partial
-//! paths generated per asset (memory stays below `budget + max in-degree` steps per asset)
-//! per asset; when it runs out the asset is marked `paths_truncated`. This yields the same paths
-//! as Yen's algorithm without one shortest-path run per spur node.
+//! paths generated per asset (memory stays below `budget + max in-degree` steps); when it runs
+//! out the asset is marked `paths_truncated`. This yields the same paths as Yen's algorithm
+//! without one shortest-path run per spur node (checked against brute-force enumeration in
+//! `tests/randomised.rs`).
+//!
+//! # Most likely paths overall
+//! The per-asset lists are merged. An asset whose whole list made the overall cut may hold
+//! further paths that belong there, so its search is resumed until its next path falls below
+//! the cut; searches whose last path is already below the running cut are dropped early, which
+//! keeps memory flat over thousands of assets. The overall list is therefore exact.
 //!
 //! # Worked example
 //! Supplier S (protection 0.2) accesses the buyer's system M (protection 0.5, propagation 0.9);
