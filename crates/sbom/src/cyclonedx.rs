@@ -243,7 +243,18 @@ fn convert_license(choice: RawLicenseChoice) -> Option<License> {
 }
 
 /// Converts `metadata`; the described component goes to `Metadata::component`, not the list.
-pub(crate) fn convert_metadata(raw: RawMetadata, warnings: &mut Vec<Warning>) -> Metadata {
+/// Components nested in the described component are part of the product: they are returned
+/// (flattened, with the described component as parent) for the caller to add to the list.
+pub(crate) fn convert_metadata(
+    raw: RawMetadata,
+    warnings: &mut Vec<Warning>,
+) -> (Metadata, Vec<Component>) {
+    let mut raw = raw;
+    let nested = raw
+        .component
+        .as_mut()
+        .and_then(|component| component.components.take())
+        .unwrap_or_default();
     let tools = match raw.tools {
         None => Vec::new(),
         Some(RawTools::Legacy(tools)) => tools.into_iter().filter_map(convert_tool).collect(),
@@ -272,10 +283,25 @@ pub(crate) fn convert_metadata(raw: RawMetadata, warnings: &mut Vec<Warning>) ->
             )
             .collect(),
     };
-    let component = raw
+    let mut component = raw
         .component
         .map(|component| convert_component(component, None, "metadata.component", warnings));
-    Metadata {
+    let mut children = Vec::new();
+    if let Some(described) = component.as_mut().filter(|_| !nested.is_empty()) {
+        if described.bom_ref.is_none() {
+            described.bom_ref = Some("sanso:nested:metadata.component".into());
+        }
+        for (index, child) in nested.into_iter().enumerate() {
+            flatten_component(
+                child,
+                described.bom_ref.as_deref(),
+                &format!("metadata.component.components[{index}]"),
+                &mut children,
+                warnings,
+            );
+        }
+    }
+    let metadata = Metadata {
         name: component.as_ref().map(|component| component.name.clone()),
         version: component
             .as_ref()
@@ -293,7 +319,8 @@ pub(crate) fn convert_metadata(raw: RawMetadata, warnings: &mut Vec<Warning>) ->
         timestamp: raw.timestamp,
         tools,
         component: component.map(Box::new),
-    }
+    };
+    (metadata, children)
 }
 
 fn convert_tool(tool: RawTool) -> Option<Tool> {

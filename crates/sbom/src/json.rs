@@ -111,15 +111,17 @@ fn finish(collected: Collected) -> Result<Sbom, SbomError> {
             });
         }
         let mut warnings = collected.warnings;
-        let metadata = collected
+        let (metadata, product_parts) = collected
             .cdx_metadata
             .map(|raw| cyclonedx::convert_metadata(raw, &mut warnings))
             .unwrap_or_default();
+        let mut components = collected.components;
+        components.extend(product_parts);
         let mut sbom = Sbom::new(SbomFormat::CycloneDx, Encoding::Json, spec_version);
         sbom.serial = collected.serial;
         sbom.revision = collected.revision;
         sbom.metadata = metadata;
-        sbom.components = collected.components;
+        sbom.components = components;
         sbom.dependencies = collected.cdx_dependencies;
         sbom.warnings = warnings;
         return Ok(sbom);

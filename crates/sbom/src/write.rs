@@ -31,13 +31,21 @@ fn write_error(error: impl std::fmt::Display) -> SbomError {
     SbomError::Write(error.to_string())
 }
 
-/// Components grouped for nesting: top-level indices and, per index, the indices of its children.
+/// Components grouped for nesting: top-level indices, per index the indices of its children, and
+/// the parts of the described product (children of `metadata.component`).
 struct Nesting {
     roots: Vec<usize>,
     children: Vec<Vec<usize>>,
+    metadata_children: Vec<usize>,
 }
 
-fn nesting(components: &[Component]) -> Nesting {
+fn nesting(sbom: &Sbom) -> Nesting {
+    let components = &sbom.components;
+    let metadata_ref = sbom
+        .metadata
+        .component
+        .as_ref()
+        .and_then(|component| component.bom_ref.as_deref());
     let mut by_ref: HashMap<&str, usize> = HashMap::with_capacity(components.len());
     for (index, component) in components.iter().enumerate() {
         if let Some(reference) = component.bom_ref.as_deref() {
@@ -46,18 +54,21 @@ fn nesting(components: &[Component]) -> Nesting {
     }
     let mut roots = Vec::new();
     let mut children = vec![Vec::new(); components.len()];
+    let mut metadata_children = Vec::new();
     for (index, component) in components.iter().enumerate() {
-        match component
-            .parent
-            .as_deref()
-            .and_then(|parent| by_ref.get(parent))
-        {
+        let parent = component.parent.as_deref();
+        match parent.and_then(|parent| by_ref.get(parent)) {
             // A parent listed after its child would make a cycle-prone nesting; keep it flat.
             Some(&parent) if parent < index => children[parent].push(index),
+            None if parent.is_some() && parent == metadata_ref => metadata_children.push(index),
             _ => roots.push(index),
         }
     }
-    Nesting { roots, children }
+    Nesting {
+        roots,
+        children,
+        metadata_children,
+    }
 }
 
 /// True for `urn:uuid:` followed by a well-formed RFC 4122 UUID, as the 1.6 schema requires.
@@ -110,8 +121,8 @@ impl Serialize for CdxDocument<'_> {
             map.serialize_entry("serialNumber", serial)?;
         }
         map.serialize_entry("version", &sbom.revision.unwrap_or(1).max(1))?;
-        map.serialize_entry("metadata", &CdxMetadata(sbom))?;
-        let nesting = nesting(&sbom.components);
+        let nesting = nesting(sbom);
+        map.serialize_entry("metadata", &CdxMetadata(sbom, &nesting))?;
         map.serialize_entry(
             "components",
             &CdxComponentList {
@@ -150,7 +161,7 @@ struct CdxName<'a> {
     name: &'a str,
 }
 
-struct CdxMetadata<'a>(&'a Sbom);
+struct CdxMetadata<'a>(&'a Sbom, &'a Nesting);
 
 impl Serialize for CdxMetadata<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -186,9 +197,9 @@ impl Serialize for CdxMetadata<'_> {
                 "component",
                 &CdxComponent {
                     component,
-                    index: usize::MAX,
-                    components: &[],
-                    nesting: None,
+                    children: &self.1.metadata_children,
+                    components: &sbom.components,
+                    nesting: self.1,
                 },
             )?,
             None => {
@@ -205,9 +216,9 @@ impl Serialize for CdxMetadata<'_> {
                         "component",
                         &CdxComponent {
                             component: &component,
-                            index: usize::MAX,
+                            children: &[],
                             components: &[],
-                            nesting: None,
+                            nesting: self.1,
                         },
                     )?;
                 }
@@ -243,9 +254,9 @@ impl Serialize for CdxComponentList<'_> {
         for &index in self.indices {
             seq.serialize_element(&CdxComponent {
                 component: &self.components[index],
-                index,
+                children: &self.nesting.children[index],
                 components: self.components,
-                nesting: Some(self.nesting),
+                nesting: self.nesting,
             })?;
         }
         seq.end()
@@ -254,9 +265,10 @@ impl Serialize for CdxComponentList<'_> {
 
 struct CdxComponent<'a> {
     component: &'a Component,
-    index: usize,
+    /// Indices (into `components`) of the components nested in this one.
+    children: &'a [usize],
     components: &'a [Component],
-    nesting: Option<&'a Nesting>,
+    nesting: &'a Nesting,
 }
 
 impl Serialize for CdxComponent<'_> {
@@ -309,18 +321,15 @@ impl Serialize for CdxComponent<'_> {
         if !component.properties.is_empty() {
             map.serialize_entry("properties", &component.properties)?;
         }
-        if let Some(nesting) = self.nesting {
-            let children = &nesting.children[self.index];
-            if !children.is_empty() {
-                map.serialize_entry(
-                    "components",
-                    &CdxComponentList {
-                        components: self.components,
-                        indices: children,
-                        nesting,
-                    },
-                )?;
-            }
+        if !self.children.is_empty() {
+            map.serialize_entry(
+                "components",
+                &CdxComponentList {
+                    components: self.components,
+                    indices: self.children,
+                    nesting: self.nesting,
+                },
+            )?;
         }
         map.end()
     }
@@ -414,8 +423,14 @@ pub fn cyclonedx_xml<W: Write>(sbom: &Sbom, writer: W) -> Result<(), SbomError> 
     }
     out.close("components")?;
     out.close("tools")?;
+    let nesting = nesting(sbom);
     if let Some(component) = sbom.metadata.component.as_deref() {
-        out.component(component, usize::MAX, &[], None)?;
+        out.component(
+            component,
+            &nesting.metadata_children,
+            &sbom.components,
+            &nesting,
+        )?;
     } else if let Some(name) = &sbom.metadata.name {
         let component = Component {
             kind: crate::model::ComponentKind::Application,
@@ -423,7 +438,7 @@ pub fn cyclonedx_xml<W: Write>(sbom: &Sbom, writer: W) -> Result<(), SbomError> 
             version: sbom.metadata.version.clone(),
             ..Component::default()
         };
-        out.component(&component, usize::MAX, &[], None)?;
+        out.component(&component, &[], &[], &nesting)?;
     }
     if let Some(supplier) = &sbom.metadata.supplier {
         out.open("supplier", &[])?;
@@ -431,14 +446,13 @@ pub fn cyclonedx_xml<W: Write>(sbom: &Sbom, writer: W) -> Result<(), SbomError> 
         out.close("supplier")?;
     }
     out.close("metadata")?;
-    let nesting = nesting(&sbom.components);
     out.open("components", &[])?;
     for &index in &nesting.roots {
         out.component(
             &sbom.components[index],
-            index,
+            &nesting.children[index],
             &sbom.components,
-            Some(&nesting),
+            &nesting,
         )?;
     }
     out.close("components")?;
@@ -515,9 +529,9 @@ impl<W: Write> XmlOut<W> {
     fn component(
         &mut self,
         component: &Component,
-        index: usize,
+        children: &[usize],
         components: &[Component],
-        nesting: Option<&Nesting>,
+        nesting: &Nesting,
     ) -> Result<(), SbomError> {
         let mut attributes = vec![("type", component.kind.cyclonedx_name().to_string())];
         if let Some(reference) = &component.bom_ref {
@@ -591,15 +605,17 @@ impl<W: Write> XmlOut<W> {
             }
             self.close("properties")?;
         }
-        if let Some(nesting) = nesting {
-            let children = &nesting.children[index];
-            if !children.is_empty() {
-                self.open("components", &[])?;
-                for &child in children {
-                    self.component(&components[child], child, components, Some(nesting))?;
-                }
-                self.close("components")?;
+        if !children.is_empty() {
+            self.open("components", &[])?;
+            for &child in children {
+                self.component(
+                    &components[child],
+                    &nesting.children[child],
+                    components,
+                    nesting,
+                )?;
             }
+            self.close("components")?;
         }
         self.close("component")
     }

@@ -354,6 +354,7 @@ pub(crate) fn read<R: BufRead>(
     let mut component_count = 0usize;
     let mut vulnerabilities = 0usize;
     let mut has_components = false;
+    let mut product_parts_of_metadata = Vec::new();
     loop {
         let (section, empty, ours) = match pull.next_step(None)? {
             Step::End => break,
@@ -368,7 +369,10 @@ pub(crate) fn read<R: BufRead>(
                 let mut metadata = section;
                 pull.fill(&mut metadata, empty)?;
                 let raw = raw_metadata(&metadata);
-                sbom.metadata = cyclonedx::convert_metadata(raw, &mut sbom.warnings);
+                let (metadata, product_parts) =
+                    cyclonedx::convert_metadata(raw, &mut sbom.warnings);
+                sbom.metadata = metadata;
+                product_parts_of_metadata = product_parts;
             }
             (true, "components") => {
                 has_components = true;
@@ -448,6 +452,7 @@ pub(crate) fn read<R: BufRead>(
         }
     }
     pull.expect_end_of_document()?;
+    sbom.components.extend(product_parts_of_metadata);
     if !has_components && vulnerabilities > 0 {
         return Err(SbomError::NotAnSbom {
             what: format!(
