@@ -18,6 +18,8 @@
 //! | Alpine | apk-tools token comparison | `alpine` |
 //! | Packagist | PHP `version_compare` | `packagist` |
 //! | Hackage, CRAN | numeric lists | `numeric` |
+//! | Alpm (Arch Linux) | libalpm `vercmp` | `rpm` |
+//! | Gentoo, OpenSSL, datetime, lexicographic (vers-only schemes) | see module | `extra` |
 //!
 //! Each module documents its comparison rules. Comparing versions of two
 //! different ecosystems is meaningless; `Ord` on [`Version`] orders by
@@ -26,6 +28,7 @@
 
 mod alpine;
 mod debian;
+mod extra;
 mod maven;
 mod num;
 mod numeric;
@@ -58,11 +61,21 @@ pub enum Ecosystem {
     Cran,
     /// Generic SemVer 2.0 (OSV range type `SEMVER`).
     SemVer,
+    /// Arch Linux pacman (`vers:alpm`); no OSV ecosystem.
+    Alpm,
+    /// Gentoo portage (`vers:gentoo`); no OSV ecosystem.
+    Gentoo,
+    /// OpenSSL releases with letter suffixes (`vers:openssl`).
+    OpenSsl,
+    /// RFC 3339 timestamps (`vers:datetime`).
+    Datetime,
+    /// Plain Unicode code point order (`vers:lexicographic`).
+    Lexicographic,
 }
 
 impl Ecosystem {
     /// Every ecosystem, in declaration order.
-    pub const ALL: [Ecosystem; 15] = [
+    pub const ALL: [Ecosystem; 20] = [
         Ecosystem::Npm,
         Ecosystem::Cargo,
         Ecosystem::Go,
@@ -78,6 +91,11 @@ impl Ecosystem {
         Ecosystem::Hackage,
         Ecosystem::Cran,
         Ecosystem::SemVer,
+        Ecosystem::Alpm,
+        Ecosystem::Gentoo,
+        Ecosystem::OpenSsl,
+        Ecosystem::Datetime,
+        Ecosystem::Lexicographic,
     ];
 
     /// Maps an OSV `affected[].package.ecosystem` value. A release suffix
@@ -129,6 +147,7 @@ impl Ecosystem {
             "hackage" => Ecosystem::Hackage,
             "cran" => Ecosystem::Cran,
             "hex" | "swift" | "bitnami" => Ecosystem::SemVer,
+            "alpm" => Ecosystem::Alpm,
             _ => return None,
         })
     }
@@ -141,6 +160,12 @@ impl Ecosystem {
             "go" => Some(Ecosystem::Go),
             "debian" => Some(Ecosystem::Debian),
             "alpine" => Some(Ecosystem::Alpine),
+            // nginx advisories use plain dotted numbers.
+            "nginx" => Some(Ecosystem::SemVer),
+            "gentoo" | "ebuild" => Some(Ecosystem::Gentoo),
+            "openssl" => Some(Ecosystem::OpenSsl),
+            "datetime" => Some(Ecosystem::Datetime),
+            "lexicographic" => Some(Ecosystem::Lexicographic),
             other => Ecosystem::from_purl_type(other),
         }
     }
@@ -163,6 +188,11 @@ impl Ecosystem {
             Ecosystem::Hackage => "Hackage",
             Ecosystem::Cran => "CRAN",
             Ecosystem::SemVer => "SEMVER",
+            Ecosystem::Alpm => "Arch Linux",
+            Ecosystem::Gentoo => "Gentoo",
+            Ecosystem::OpenSsl => "OpenSSL",
+            Ecosystem::Datetime => "datetime",
+            Ecosystem::Lexicographic => "lexicographic",
         }
     }
 
@@ -184,6 +214,11 @@ impl Ecosystem {
             Ecosystem::Hackage => "hackage",
             Ecosystem::Cran => "cran",
             Ecosystem::SemVer => "semver",
+            Ecosystem::Alpm => "alpm",
+            Ecosystem::Gentoo => "gentoo",
+            Ecosystem::OpenSsl => "openssl",
+            Ecosystem::Datetime => "datetime",
+            Ecosystem::Lexicographic => "lexicographic",
         }
     }
 
@@ -210,6 +245,16 @@ impl Ecosystem {
             Ecosystem::Alpine => Key::Alpine(alpine::parse(version)?),
             Ecosystem::Packagist => Key::Packagist(packagist::parse(version)?),
             Ecosystem::Hackage | Ecosystem::Cran => Key::Numeric(numeric::parse(eco, version)?),
+            Ecosystem::Alpm => Key::Alpm(rpm::parse_alpm(version)?),
+            Ecosystem::Gentoo => Key::Gentoo(extra::parse_gentoo(version)?),
+            Ecosystem::OpenSsl => Key::OpenSsl(extra::parse_openssl(version)?),
+            Ecosystem::Datetime => Key::Datetime(extra::parse_datetime(version)?),
+            Ecosystem::Lexicographic => {
+                if version.is_empty() {
+                    return Err(VersionError::Empty { ecosystem: eco });
+                }
+                Key::Text(version.into())
+            }
         };
         Ok(Version {
             ecosystem: eco,
@@ -279,6 +324,11 @@ enum Key {
     Alpine(alpine::AlpineKey),
     Packagist(packagist::PackagistKey),
     Numeric(numeric::NumericKey),
+    Alpm(rpm::AlpmKey),
+    Gentoo(extra::GentooKey),
+    OpenSsl(extra::OpenSslKey),
+    Datetime(extra::DateTimeKey),
+    Text(Box<str>),
 }
 
 /// A parsed version: the original string and its ecosystem's sort key.
@@ -333,7 +383,15 @@ impl Version {
             Key::Alpine(_) => ["_alpha", "_beta", "_pre", "_rc"]
                 .iter()
                 .any(|m| self.original.contains(m)),
-            Key::Maven(_) | Key::Packagist(_) | Key::Numeric(_) => false,
+            Key::Alpm(_) | Key::Gentoo(_) => ["alpha", "beta", "pre", "rc"]
+                .iter()
+                .any(|m| self.original.contains(m)),
+            Key::OpenSsl(_) => self.original.contains('-'),
+            Key::Maven(_)
+            | Key::Packagist(_)
+            | Key::Numeric(_)
+            | Key::Datetime(_)
+            | Key::Text(_) => false,
         }
     }
 }

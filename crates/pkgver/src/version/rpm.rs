@@ -173,3 +173,131 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
         (false, _) => Ordering::Greater,
     }
 }
+
+/// Arch Linux (pacman/libalpm) `epoch:pkgver-pkgrel`.
+///
+/// Like RPM, but with libalpm's own `rpmvercmp` variant: no `~`/`^`
+/// markers, a longer separator run wins, and at the end a trailing letter
+/// run loses against the end of the string (`1.0a < 1.0`) while anything
+/// else left over wins (`1.5 < 1.5.a`). The release is only compared when
+/// both versions have one (`1.5-1 == 1.5`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AlpmKey {
+    pub epoch: Num,
+    pub version: Box<str>,
+    pub release: Option<Box<str>>,
+}
+
+impl Ord for AlpmKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.epoch
+            .cmp(&other.epoch)
+            .then_with(|| alpm_vercmp(&self.version, &other.version))
+            .then_with(|| match (&self.release, &other.release) {
+                (Some(a), Some(b)) => alpm_vercmp(a, b),
+                _ => Ordering::Equal,
+            })
+    }
+}
+
+impl PartialOrd for AlpmKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+pub fn parse_alpm(s: &str) -> Result<AlpmKey, VersionError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(VersionError::Empty {
+            ecosystem: Ecosystem::Alpm,
+        });
+    }
+    let (epoch, rest) = match t.split_once(':') {
+        Some((e, r)) if e.bytes().all(|b| b.is_ascii_digit()) => {
+            (Num::parse(e).unwrap_or(Num::ZERO), r)
+        }
+        _ => (Num::ZERO, t),
+    };
+    let (version, release) = match rest.rsplit_once('-') {
+        Some((v, r)) => (v, Some(r)),
+        None => (rest, None),
+    };
+    if version.is_empty() {
+        return Err(VersionError::invalid(Ecosystem::Alpm, s, "empty pkgver"));
+    }
+    Ok(AlpmKey {
+        epoch,
+        version: version.into(),
+        release: release.map(Into::into),
+    })
+}
+
+/// libalpm's `rpmvercmp`.
+pub fn alpm_vercmp(a: &str, b: &str) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let a = a.as_bytes();
+    let b = b.as_bytes();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (si, sj) = (i, j);
+        while i < a.len() && !a[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        while j < b.len() && !b[j].is_ascii_alphanumeric() {
+            j += 1;
+        }
+        if i >= a.len() || j >= b.len() {
+            break;
+        }
+        if i - si != j - sj {
+            return (i - si).cmp(&(j - sj));
+        }
+        let (si, sj) = (i, j);
+        let numeric = a[i].is_ascii_digit();
+        let take = |s: &[u8], mut k: usize| {
+            while k < s.len()
+                && (if numeric {
+                    s[k].is_ascii_digit()
+                } else {
+                    s[k].is_ascii_alphabetic()
+                })
+            {
+                k += 1;
+            }
+            k
+        };
+        i = take(a, i);
+        j = take(b, j);
+        let sa = &a[si..i];
+        let sb = &b[sj..j];
+        if sb.is_empty() {
+            return if numeric {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+        }
+        let o = if numeric {
+            cmp_digit_str(
+                std::str::from_utf8(sa).unwrap_or(""),
+                std::str::from_utf8(sb).unwrap_or(""),
+            )
+        } else {
+            sa.cmp(sb)
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    let rest_a = a.get(i).copied();
+    let rest_b = b.get(j).copied();
+    match (rest_a, rest_b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(c)) if !c.is_ascii_alphabetic() => Ordering::Less,
+        (Some(c), _) if c.is_ascii_alphabetic() => Ordering::Less,
+        _ => Ordering::Greater,
+    }
+}

@@ -179,15 +179,21 @@ pub fn parse(eco: Ecosystem, s: &str) -> Result<SemverKey, VersionError> {
     })
 }
 
-/// Splits dot-separated identifiers; `None` if one is empty or contains a
-/// character outside `[0-9A-Za-z-]`.
+/// Splits dot-separated identifiers; `None` if one is empty or contains
+/// whitespace or a control character. SemVer allows only `[0-9A-Za-z-]`,
+/// but advisory data carries other characters (`1.0.0-rc_1`) and OSV
+/// orders them byte-wise, so they are accepted and compared the same way.
 fn parse_idents(text: &str, lowercase: bool) -> Option<Vec<Ident>> {
     if text.is_empty() {
         return Some(Vec::new());
     }
     text.split('.')
         .map(|id| {
-            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            if id.is_empty()
+                || id
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '+')
+            {
                 return None;
             }
             Some(match Num::parse(id) {

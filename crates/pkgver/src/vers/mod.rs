@@ -17,6 +17,10 @@
 //! `<`/`<=`, above a trailing `>`/`>=`, or between a `>`/`>=` and the next
 //! `<`/`<=` is inside (boundaries included for `<=`/`>=`).
 
+mod native;
+
+pub use native::from_native;
+
 use crate::version::{Ecosystem, Version, VersionError};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::cmp::Ordering;
@@ -98,6 +102,12 @@ pub enum VersError {
         index: usize,
         text: String,
     },
+    #[error("{input:?}: constraint {index} ({text:?}) is not minimally percent-encoded")]
+    NotCanonicalEncoding {
+        input: String,
+        index: usize,
+        text: String,
+    },
     #[error("{input:?}: whitespace is not allowed in a canonical vers")]
     Whitespace { input: String },
     #[error("{input:?}: constraints are not sorted by version (constraint {index})")]
@@ -108,6 +118,11 @@ pub enum VersError {
         index: usize,
         #[source]
         source: VersionError,
+    },
+    #[error("native range {native:?}: {reason}")]
+    Native {
+        native: String,
+        reason: &'static str,
     },
     #[error("versioning scheme {scheme:?} is not supported for comparisons")]
     UnsupportedScheme { scheme: String },
@@ -195,9 +210,26 @@ impl VersRange {
                     text: piece.to_string(),
                 })?
                 .into_owned();
-            // A version the scheme cannot parse keeps the range parseable
-            // (the text is still a well-formed vers); evaluating it fails.
-            let parsed = ecosystem.and_then(|eco| eco.parse(&version).ok());
+            if canonical && utf8_percent_encode(&version, VERSION_ESCAPE).to_string() != encoded {
+                return Err(VersError::NotCanonicalEncoding {
+                    input: input.into(),
+                    index,
+                    text: piece.to_string(),
+                });
+            }
+            // Leniently, a version the scheme cannot parse keeps the range
+            // parseable (evaluating it fails later); canonically it is an error.
+            let parsed = match ecosystem.map(|eco| eco.parse(&version)) {
+                Some(Ok(v)) => Some(v),
+                Some(Err(source)) if canonical => {
+                    return Err(VersError::Version {
+                        input: input.into(),
+                        index,
+                        source,
+                    })
+                }
+                _ => None,
+            };
             constraints.push(Constraint {
                 comparator,
                 version,
@@ -221,6 +253,47 @@ impl VersRange {
             scheme,
             constraints: Some(constraints),
         })
+    }
+
+    /// Builds a normalised range from decoded `(comparator, version)` pairs,
+    /// sorted (stably) by version under the scheme's ordering.
+    pub fn from_constraints(
+        scheme: &str,
+        pairs: impl IntoIterator<Item = (Comparator, String)>,
+    ) -> Result<VersRange, VersError> {
+        let scheme = scheme.to_ascii_lowercase();
+        let ecosystem = Ecosystem::from_vers_scheme(&scheme);
+        let mut constraints = Vec::new();
+        for (index, (comparator, version)) in pairs.into_iter().enumerate() {
+            if version.is_empty() {
+                return Err(VersError::MissingVersion {
+                    input: scheme.clone(),
+                    index,
+                    text: comparator.as_str().to_string(),
+                });
+            }
+            let parsed = ecosystem.and_then(|eco| eco.parse(&version).ok());
+            constraints.push(Constraint {
+                comparator,
+                version,
+                parsed,
+            });
+        }
+        if ecosystem.is_some() {
+            constraints.sort_by(cmp_constraints);
+        }
+        Ok(VersRange {
+            scheme,
+            constraints: Some(constraints),
+        })
+    }
+
+    /// The `*` range of a scheme.
+    pub fn any(scheme: &str) -> VersRange {
+        VersRange {
+            scheme: scheme.to_ascii_lowercase(),
+            constraints: None,
+        }
     }
 
     /// The ordering used for this range's scheme, if supported.
@@ -330,10 +403,25 @@ fn valid_percent_escapes(s: &str) -> bool {
     true
 }
 
+/// Orders by version; at the same version an upper bound (`<`, `<=`) goes
+/// before a lower bound (`>=`, `>`), so the interval that ends there is
+/// closed before the next one opens.
 fn cmp_constraints(a: &Constraint, b: &Constraint) -> Ordering {
     match (&a.parsed, &b.parsed) {
-        (Some(x), Some(y)) => x.cmp(y),
+        (Some(x), Some(y)) => x
+            .cmp(y)
+            .then_with(|| tie_rank(a.comparator).cmp(&tie_rank(b.comparator))),
         _ => Ordering::Equal,
+    }
+}
+
+fn tie_rank(c: Comparator) -> u8 {
+    match c {
+        Comparator::Lt => 0,
+        Comparator::Le => 1,
+        Comparator::Eq | Comparator::NotEq => 2,
+        Comparator::Ge => 3,
+        Comparator::Gt => 4,
     }
 }
 
