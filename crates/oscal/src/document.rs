@@ -194,10 +194,14 @@ pub fn parse_document(text: &str, format: Format, file: &Path) -> Result<Documen
         }
         Format::Xml => {
             let value = crate::xml::xml_to_json_value(text, file)?;
-            serde_path_to_error::deserialize(value).map_err(|e| OscalError::XmlModel {
-                file: file.to_path_buf(),
-                json_path: e.path().to_string(),
-                message: e.into_inner().to_string(),
+            serde_path_to_error::deserialize(value).map_err(|e| {
+                let json_path = e.path().to_string();
+                OscalError::XmlModel {
+                    file: file.to_path_buf(),
+                    xpath: crate::xml::json_path_to_xpath(&json_path),
+                    json_path,
+                    message: e.into_inner().to_string(),
+                }
             })
         }
     }

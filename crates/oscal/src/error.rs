@@ -50,9 +50,12 @@ pub enum OscalError {
     },
 
     /// Well-formed XML whose content, mapped to the OSCAL JSON shape, does not fit the model.
-    #[error("{}: XML content at {json_path} (JSON path of the mapped document): {message}", file.display())]
+    #[error("{}: XML content at {xpath} (JSON path {json_path}): {message}", file.display())]
     XmlModel {
         file: PathBuf,
+        /// Where in the XML, e.g. `/catalog/group[1]/control[2]`.
+        xpath: String,
+        /// The same place in the OSCAL JSON shape, e.g. `catalog.groups[0].controls[1]`.
         json_path: String,
         message: String,
     },

@@ -27,8 +27,10 @@
 //!    `by-id`). Unknown controls and parameters are errors.
 //! 5. **Finish.** The metadata is the profile's, with a new `last-modified`, a
 //!    `resolution-timestamp` property and a `source-profile` link; catalog-level parameters are
-//!    kept when inserted somewhere; back-matter keeps the imported resources that the result still
-//!    references (`#uuid`), in source order, then the profile's own resources.
+//!    kept when inserted somewhere; back-matter keeps only the resources the result still
+//!    references (`#uuid` in links or prose): the imported ones in source order, then the
+//!    profile's own (the specification: "only citations and resources that are actually
+//!    referenced from contents in the catalog as resolved").
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -1003,9 +1005,10 @@ fn resolved_back_matter(
         .into_iter()
         .filter(|r| referenced.contains(&r.uuid) && seen.insert(r.uuid.clone()))
         .collect();
+    // The profile's own resources count too (an `add` may cite them), under the same rule.
     if let Some(own) = &profile.back_matter {
         for resource in &own.resources {
-            if seen.insert(resource.uuid.clone()) {
+            if referenced.contains(&resource.uuid) && seen.insert(resource.uuid.clone()) {
                 resources.push(resource.clone());
             }
         }

@@ -299,6 +299,88 @@ fn array_key(parent: &str, child: &str) -> Option<&'static str> {
     })
 }
 
+/// The element name whose repetitions JSON collects under `key` (inverse of [`array_key`]).
+fn element_for_array_key(key: &str) -> Option<&'static str> {
+    const KEYS: &[&str] = &[
+        "control",
+        "group",
+        "part",
+        "prop",
+        "link",
+        "param",
+        "role",
+        "party",
+        "responsible-party",
+        "responsible-role",
+        "party-uuid",
+        "addr-line",
+        "address",
+        "email-address",
+        "telephone-number",
+        "location-uuid",
+        "member-of-org",
+        "external-id",
+        "location",
+        "revision",
+        "document-id",
+        "action",
+        "resource",
+        "rlink",
+        "hash",
+        "choice",
+        "guideline",
+        "constraint",
+        "test",
+        "value",
+        "import",
+        "include-controls",
+        "exclude-controls",
+        "with-id",
+        "matching",
+        "set-parameter",
+        "alter",
+        "add",
+        "remove",
+        "insert-controls",
+        "statement-id",
+    ];
+    KEYS.iter()
+        .copied()
+        .find(|element| array_key("", element) == Some(key))
+}
+
+/// An XPath-like rendering of a JSON path into the mapped document, for error messages:
+/// `catalog.groups[0].controls[1].title` → `/catalog/group[1]/control[2]/title`.
+pub fn json_path_to_xpath(json_path: &str) -> String {
+    let mut xpath = String::new();
+    for segment in json_path.split('.') {
+        if segment.is_empty() || segment == "?" {
+            continue;
+        }
+        let (key, indexes) = match segment.find('[') {
+            Some(at) => (&segment[..at], &segment[at..]),
+            None => (segment, ""),
+        };
+        let index: Option<usize> = indexes
+            .trim_start_matches('[')
+            .split(']')
+            .next()
+            .and_then(|i| i.parse().ok());
+        match (index, element_for_array_key(key)) {
+            (Some(i), Some(element)) => xpath.push_str(&format!("/{element}[{}]", i + 1)),
+            (Some(i), None) => xpath.push_str(&format!("/{key}[{}]", i + 1)),
+            (None, _) => {
+                xpath.push('/');
+                xpath.push_str(key);
+            }
+        }
+    }
+    if xpath.is_empty() {
+        xpath.push('/');
+    }
+    xpath
+}
+
 /// Fields typed markup-multiline (Markdown paragraphs in JSON).
 fn is_markup_multiline(name: &str) -> bool {
     matches!(
@@ -632,6 +714,18 @@ mod tests {
             serde_json::json!(["a", "b"])
         );
         assert_eq!(p["merge"]["as-is"], Value::Bool(true));
+    }
+
+    #[test]
+    fn json_paths_render_as_xpaths() {
+        assert_eq!(
+            json_path_to_xpath("catalog.groups[0].controls[1].title"),
+            "/catalog/group[1]/control[2]/title"
+        );
+        assert_eq!(
+            json_path_to_xpath("profile.imports[0].include-controls[0].with-ids[3]"),
+            "/profile/import[1]/include-controls[1]/with-id[4]"
+        );
     }
 
     #[test]

@@ -73,12 +73,22 @@ fn selection_as_is_and_modify() {
         ["ac-1_smt.a", "ac-1_smt.z"],
         "by-class removal + ending add"
     );
-    assert!(ac1.links.is_empty(), "by-item-name link removed all links");
+    let links: Vec<_> = ac1.links.iter().map(|l| l.href.as_str()).collect();
+    assert_eq!(links, ["#res-3"], "removes (all links) run before adds");
 
-    // Catalog-level params: only the inserted one survives. Back-matter: nothing cited remains.
+    // Catalog-level params: only the inserted one survives. Back-matter: only what is cited now.
     let catalog_params: Vec<_> = catalog.params.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(catalog_params, ["org-name"]);
-    assert!(catalog.back_matter.is_none());
+    let resources: Vec<_> = catalog
+        .back_matter
+        .iter()
+        .flat_map(|b| b.resources.iter().map(|r| r.uuid.as_str()))
+        .collect();
+    assert_eq!(
+        resources,
+        ["res-3"],
+        "res-1's link was removed, res-3 cited by an add"
+    );
 
     // Metadata.
     assert_eq!(catalog.metadata.title, "Tailored");
@@ -126,8 +136,8 @@ fn xml_profile_flat_merge_via_back_matter_and_sibling_fallback() {
         .collect();
     assert_eq!(
         resources,
-        ["res-1", "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"],
-        "cited catalog resources, then the profile's own"
+        ["res-1"],
+        "only cited resources: not res-2 (ac-2 excluded), res-3 or the import pointer"
     );
 }
 
