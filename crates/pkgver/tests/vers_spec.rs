@@ -1,7 +1,8 @@
-//! Runs every test of the vers-spec suite. Cases for versioning schemes this
-//! crate does not order (alpm, conan, datetime, gentoo, lexicographic,
-//! openssl, nginx) and native-range conversion (`from_native`, not
-//! implemented) are counted and printed as unsupported, never as passed.
+//! Runs every test of the vers-spec suite: per-scheme comparison and
+//! equality, native range conversion, containment, normalisation and
+//! canonical parsing. A case for a scheme this crate cannot order would be
+//! counted and printed as unsupported (never as passed); cases we believe are
+//! wrong are listed in `vers-spec-known-wrong.txt` and reported.
 
 mod common;
 

@@ -21,6 +21,11 @@
 //!   versions and `X.Y.Z+`: on a stable branch (even minor) this means
 //!   `>=X.Y.Z <X.(Y+1).0`, on the mainline (odd minor) simply `>=X.Y.Z`.
 //! * openssl: `,`-separated affected versions.
+//! * conan: `||` alternatives of space-separated conditions; options after a
+//!   `,` (`include_prerelease=True`) are dropped; `*` = `>=0.0.0`; a trailing
+//!   `-` (prerelease opt-in) is removed from bounds; `~1.2.3` = `>=1.2.3
+//!   <1.3-` and `^0.1.2` = `>=0.1.2 <0.2-`, where `X-` is the lowest
+//!   pre-release of X.
 
 use super::{Comparator, VersError, VersRange};
 
@@ -36,6 +41,11 @@ pub fn from_native(scheme: &str, native: &str) -> Result<VersRange, VersError> {
         "gem" => gem(native)?,
         "nuget" => nuget(native)?,
         "nginx" => nginx(native)?,
+        // Conan writes "no constraint" as an empty range.
+        "conan" if native.trim().is_empty() => {
+            return VersRange::from_constraints("conan", Vec::new())
+        }
+        "conan" => conan(native)?,
         "openssl" => split_list(native)
             .map(|v| (Comparator::Eq, v.to_string()))
             .collect(),
@@ -387,6 +397,55 @@ fn nginx(native: &str) -> Result<Pairs, VersError> {
             out.push((Comparator::Le, hi.trim().to_string()));
         } else {
             out.push((Comparator::Eq, item.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+fn conan(native: &str) -> Result<Pairs, VersError> {
+    let expr = native.split(',').next().unwrap_or("");
+    let mut out = Pairs::new();
+    for alternative in expr.split("||") {
+        for cond in alternative.split_whitespace() {
+            let (op, v) = [">=", "<=", ">", "<", "=", "~", "^"]
+                .iter()
+                .find_map(|op| cond.strip_prefix(op).map(|rest| (*op, rest)))
+                .unwrap_or(("", cond));
+            let v = v.strip_suffix('-').unwrap_or(v);
+            if v == "*" || v.is_empty() && op.is_empty() {
+                out.push((Comparator::Ge, "0.0.0".to_string()));
+                continue;
+            }
+            if v.is_empty() {
+                return Err(native_error(native, "operator without a version"));
+            }
+            match op {
+                "~" | "^" => {
+                    let main = v.split(['-', '+']).next().unwrap_or(v);
+                    let items: Vec<&str> = main.split('.').collect();
+                    let index = if op == "~" {
+                        usize::from(items.len() > 1)
+                    } else {
+                        items
+                            .iter()
+                            .position(|i| !i.trim_start_matches('0').is_empty())
+                            .unwrap_or(items.len() - 1)
+                    };
+                    let mut bumped: Vec<String> =
+                        items[..=index].iter().map(|s| s.to_string()).collect();
+                    let n: u64 = bumped[index].parse().map_err(|_| {
+                        native_error(native, "cannot bump a non-numeric version item")
+                    })?;
+                    bumped[index] = (n + 1).to_string();
+                    out.push((Comparator::Ge, v.to_string()));
+                    out.push((Comparator::Lt, format!("{}-", bumped.join("."))));
+                }
+                ">=" => out.push((Comparator::Ge, v.to_string())),
+                "<=" => out.push((Comparator::Le, v.to_string())),
+                ">" => out.push((Comparator::Gt, v.to_string())),
+                "<" => out.push((Comparator::Lt, v.to_string())),
+                _ => out.push((Comparator::Eq, v.to_string())),
+            }
         }
     }
     Ok(out)

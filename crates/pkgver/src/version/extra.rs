@@ -13,6 +13,7 @@
 //! * datetime: RFC 3339 timestamps compared as instants (offsets applied,
 //!   fractional seconds significant).
 //! * lexicographic: Unicode code point order (= UTF-8 byte order).
+//! * Conan: see [`ConanKey`].
 
 use super::num::Num;
 use super::{Ecosystem, VersionError};
@@ -323,4 +324,114 @@ pub fn parse_datetime(s: &str) -> Result<DateTimeKey, VersionError> {
     let seconds =
         days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
     Ok(DateTimeKey { seconds, nanos })
+}
+
+/// One dot-separated item of a Conan version.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum ConanItem {
+    Int(Num),
+    Text(Box<str>),
+}
+
+impl ConanItem {
+    fn text(&self) -> String {
+        match self {
+            ConanItem::Int(n) => n.to_string(),
+            ConanItem::Text(t) => t.to_string(),
+        }
+    }
+}
+
+impl Ord for ConanItem {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (ConanItem::Int(a), ConanItem::Int(b)) => a.cmp(b),
+            // Mixed or textual items compare as text, as Conan does.
+            _ => self.text().cmp(&other.text()),
+        }
+    }
+}
+
+impl PartialOrd for ConanItem {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A Conan 2 version: `main[-pre][+build]`, where pre and build are
+/// versions themselves. Trailing zero items are insignificant (`1 == 1.0.0`);
+/// items compare numerically when both are numbers, otherwise as text; a
+/// pre-release sorts before the same main version; a build sorts after the
+/// same version without one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConanKey {
+    main: Vec<ConanItem>,
+    pre: Option<Box<ConanKey>>,
+    build: Option<Box<ConanKey>>,
+}
+
+impl Ord for ConanKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (&self.pre, &other.pre) {
+            (Some(_), Some(_)) => self
+                .main
+                .cmp(&other.main)
+                .then_with(|| self.pre.cmp(&other.pre))
+                .then_with(|| self.build.cmp(&other.build)),
+            (Some(_), None) => self.main.cmp(&other.main).then(Ordering::Less),
+            (None, Some(_)) => self.main.cmp(&other.main).then(Ordering::Greater),
+            (None, None) => self
+                .main
+                .cmp(&other.main)
+                .then_with(|| self.build.cmp(&other.build)),
+        }
+    }
+}
+
+impl PartialOrd for ConanKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+pub fn parse_conan(s: &str) -> Result<ConanKey, VersionError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(VersionError::Empty {
+            ecosystem: Ecosystem::Conan,
+        });
+    }
+    if t.chars().any(char::is_whitespace) {
+        return Err(VersionError::invalid(
+            Ecosystem::Conan,
+            s,
+            "whitespace inside a version",
+        ));
+    }
+    Ok(conan_key(t))
+}
+
+fn conan_key(value: &str) -> ConanKey {
+    let (value, build) = match value.rsplit_once('+') {
+        Some((v, b)) => (v, Some(Box::new(conan_key(b)))),
+        None => (value, None),
+    };
+    let (value, pre) = match value.rsplit_once('-') {
+        Some((v, p)) => (v, Some(Box::new(conan_key(p)))),
+        None => (value, None),
+    };
+    let mut main: Vec<ConanItem> = value
+        .split('.')
+        .map(|item| match Num::parse(item) {
+            Some(n) => ConanItem::Int(n),
+            None => ConanItem::Text(item.into()),
+        })
+        .collect();
+    while main.len() > 1 && matches!(main.last(), Some(ConanItem::Int(n)) if n.is_zero()) {
+        main.pop();
+    }
+    if main.len() == 1 && matches!(main[0], ConanItem::Int(ref n) if n.is_zero()) {
+        main.clear();
+    }
+    ConanKey { main, pre, build }
 }

@@ -19,7 +19,7 @@
 //! | Packagist | PHP `version_compare` | `packagist` |
 //! | Hackage, CRAN | numeric lists | `numeric` |
 //! | Alpm (Arch Linux) | libalpm `vercmp` | `rpm` |
-//! | Gentoo, OpenSSL, datetime, lexicographic (vers-only schemes) | see module | `extra` |
+//! | Gentoo, OpenSSL, datetime, lexicographic (vers-only schemes), Conan | see module | `extra` |
 //!
 //! Each module documents its comparison rules. Comparing versions of two
 //! different ecosystems is meaningless; `Ord` on [`Version`] orders by
@@ -71,11 +71,13 @@ pub enum Ecosystem {
     Datetime,
     /// Plain Unicode code point order (`vers:lexicographic`).
     Lexicographic,
+    /// Conan C/C++ packages (`vers:conan`, purl type `conan`).
+    Conan,
 }
 
 impl Ecosystem {
     /// Every ecosystem, in declaration order.
-    pub const ALL: [Ecosystem; 20] = [
+    pub const ALL: [Ecosystem; 21] = [
         Ecosystem::Npm,
         Ecosystem::Cargo,
         Ecosystem::Go,
@@ -96,6 +98,7 @@ impl Ecosystem {
         Ecosystem::OpenSsl,
         Ecosystem::Datetime,
         Ecosystem::Lexicographic,
+        Ecosystem::Conan,
     ];
 
     /// Maps an OSV `affected[].package.ecosystem` value. A release suffix
@@ -122,6 +125,7 @@ impl Ecosystem {
             "Pub" => Ecosystem::Pub,
             "Hackage" => Ecosystem::Hackage,
             "CRAN" => Ecosystem::Cran,
+            "ConanCenter" => Ecosystem::Conan,
             "SEMVER" | "SemVer" | "semver" | "Hex" | "Bitnami" | "SwiftURL" | "GitHub Actions" => {
                 Ecosystem::SemVer
             }
@@ -148,6 +152,7 @@ impl Ecosystem {
             "cran" => Ecosystem::Cran,
             "hex" | "swift" | "bitnami" => Ecosystem::SemVer,
             "alpm" => Ecosystem::Alpm,
+            "conan" => Ecosystem::Conan,
             _ => return None,
         })
     }
@@ -193,6 +198,7 @@ impl Ecosystem {
             Ecosystem::OpenSsl => "OpenSSL",
             Ecosystem::Datetime => "datetime",
             Ecosystem::Lexicographic => "lexicographic",
+            Ecosystem::Conan => "ConanCenter",
         }
     }
 
@@ -219,6 +225,7 @@ impl Ecosystem {
             Ecosystem::OpenSsl => "openssl",
             Ecosystem::Datetime => "datetime",
             Ecosystem::Lexicographic => "lexicographic",
+            Ecosystem::Conan => "conan",
         }
     }
 
@@ -249,6 +256,7 @@ impl Ecosystem {
             Ecosystem::Gentoo => Key::Gentoo(extra::parse_gentoo(version)?),
             Ecosystem::OpenSsl => Key::OpenSsl(extra::parse_openssl(version)?),
             Ecosystem::Datetime => Key::Datetime(extra::parse_datetime(version)?),
+            Ecosystem::Conan => Key::Conan(extra::parse_conan(version)?),
             Ecosystem::Lexicographic => {
                 if version.is_empty() {
                     return Err(VersionError::Empty { ecosystem: eco });
@@ -329,6 +337,7 @@ enum Key {
     OpenSsl(extra::OpenSslKey),
     Datetime(extra::DateTimeKey),
     Text(Box<str>),
+    Conan(extra::ConanKey),
 }
 
 /// A parsed version: the original string and its ecosystem's sort key.
@@ -386,7 +395,7 @@ impl Version {
             Key::Alpm(_) | Key::Gentoo(_) => ["alpha", "beta", "pre", "rc"]
                 .iter()
                 .any(|m| self.original.contains(m)),
-            Key::OpenSsl(_) => self.original.contains('-'),
+            Key::OpenSsl(_) | Key::Conan(_) => self.original.contains('-'),
             Key::Maven(_)
             | Key::Packagist(_)
             | Key::Numeric(_)
