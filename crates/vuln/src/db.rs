@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::aliases::AliasGroups;
-use crate::matching::{evaluate_affected, MatchReason};
+use crate::matching::{CompiledAffected, MatchReason};
 use crate::osv::Advisory;
 use crate::timestamp::parse_rfc3339;
 
@@ -92,6 +92,8 @@ pub enum InsertOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct OsvDatabase {
     advisories: Vec<Advisory>,
+    /// Per advisory slot, each `affected[]` entry with parsed, sorted events.
+    compiled: Vec<Vec<CompiledAffected>>,
     by_id: HashMap<String, u32>,
     index: HashMap<PackageKey, Vec<IndexEntry>>,
     aliases: AliasGroups,
@@ -150,6 +152,12 @@ impl OsvDatabase {
         self.advisories.iter()
     }
 
+    /// The compiled form of `affected[affected_index]` of the advisory with this ID.
+    pub fn compiled(&self, id: &str, affected_index: usize) -> Option<&CompiledAffected> {
+        let slot = *self.by_id.get(id)?;
+        self.compiled.get(slot as usize)?.get(affected_index)
+    }
+
     /// The alias groups.
     pub fn aliases(&self) -> &AliasGroups {
         &self.aliases
@@ -177,6 +185,7 @@ impl OsvDatabase {
                     .add(&advisory.id, advisory.aliases.iter().map(String::as_str));
                 self.index_advisory(slot, &advisory);
                 self.by_id.insert(advisory.id.clone(), slot);
+                self.compiled.push(compile_all(&advisory));
                 self.advisories.push(advisory);
                 InsertOutcome::Added
             }
@@ -191,6 +200,7 @@ impl OsvDatabase {
                     .any(|a| !advisory.aliases.contains(a));
                 self.unindex_advisory(slot);
                 self.index_advisory(slot, &advisory);
+                self.compiled[slot as usize] = compile_all(&advisory);
                 self.advisories[slot as usize] = advisory;
                 if lost_alias {
                     self.rebuild_aliases();
@@ -253,7 +263,6 @@ impl OsvDatabase {
         include_withdrawn: bool,
     ) -> PackageMatches {
         let mut out = PackageMatches::default();
-        let base = ecosystem_base(ecosystem);
         let release = ecosystem_release(ecosystem);
         let Some(entries) = self.index.get(&PackageKey::new(ecosystem, name)) else {
             return out;
@@ -273,10 +282,13 @@ impl OsvDatabase {
                     continue;
                 }
             }
-            let eval = evaluate_affected(affected, base, version);
+            let compiled = &self.compiled[entry.advisory as usize][entry.affected as usize];
+            let eval = compiled.evaluate(version);
             out.warnings.extend(
-                eval.warnings
-                    .into_iter()
+                compiled
+                    .warnings
+                    .iter()
+                    .chain(eval.warnings.iter())
                     .map(|w| format!("{}: {name}@{version}: {w}", advisory.id)),
             );
             if let Some(reason) = eval.reason {
@@ -290,6 +302,21 @@ impl OsvDatabase {
         }
         out
     }
+}
+
+/// Compiles every `affected[]` entry of an advisory (entries without package use no ecosystem).
+fn compile_all(advisory: &Advisory) -> Vec<CompiledAffected> {
+    advisory
+        .affected
+        .iter()
+        .map(|a| {
+            let base = a
+                .package
+                .as_ref()
+                .map_or("", |p| ecosystem_base(&p.ecosystem));
+            CompiledAffected::compile(a, base)
+        })
+        .collect()
 }
 
 /// True when `candidate` is a later instant than `current`. Unparseable times fall back to a

@@ -16,6 +16,7 @@
 //! - [`vex`]: VEX statements, importers for OpenVEX 0.2, CycloneDX VEX and CSAF 2.0 VEX, exporters.
 //! - [`licence`]: SPDX expressions against an allow/deny/review policy.
 //! - [`package`]: packages to scan (from purls), purl matching for VEX.
+//! - [`portfolio`]: an inverted index over many SBOMs answering "what does this new advisory hit?".
 //! - [`scan`]: the scan API and exit codes; [`render`]: text table, JSON and SARIF 2.1.0.
 
 pub mod aliases;
@@ -26,6 +27,7 @@ pub mod load;
 pub mod matching;
 pub mod osv;
 pub mod package;
+pub mod portfolio;
 pub mod render;
 pub mod scan;
 mod timestamp;

@@ -78,82 +78,242 @@ pub struct AffectedEvaluation {
 /// Evaluates `version` (raw text as the package list gives it) against one `affected[]` entry.
 ///
 /// `ecosystem_base` is the OSV ecosystem without release suffix (`Debian`, not `Debian:11`); it
-/// selects the ordering of `ECOSYSTEM` ranges.
+/// selects the ordering of `ECOSYSTEM` ranges. To test many versions against one entry, compile
+/// it once with [`CompiledAffected::compile`].
 pub fn evaluate_affected(
     affected: &Affected,
     ecosystem_base: &str,
     version: &str,
 ) -> AffectedEvaluation {
-    let mut out = AffectedEvaluation::default();
-    let normalized = normalize_input_version(ecosystem_base, version);
-    if affected
-        .versions
-        .iter()
-        .any(|listed| listed == version || listed == normalized)
-    {
-        out.reason = Some(MatchReason::ListedInVersions);
-        return out;
+    let compiled = CompiledAffected::compile(affected, ecosystem_base);
+    let mut out = compiled.evaluate(version);
+    let mut warnings = compiled.warnings;
+    warnings.append(&mut out.warnings);
+    out.warnings = warnings;
+    out
+}
+
+/// A version parsed under both orderings a range can ask for.
+#[derive(Debug, Clone)]
+pub struct ParsedTarget {
+    /// The version as given.
+    pub raw: String,
+    /// Parsed for `SEMVER` ranges.
+    pub semver: Result<OrderedVersion, String>,
+    /// Parsed for `ECOSYSTEM` ranges (`None`: the ecosystem has no known ordering).
+    pub ecosystem: Option<Result<OrderedVersion, String>>,
+}
+
+impl ParsedTarget {
+    /// Parses `version` for the ecosystem `ecosystem_base`.
+    pub fn parse(ecosystem_base: &str, version: &str) -> Self {
+        let normalized = normalize_input_version(ecosystem_base, version);
+        ParsedTarget {
+            raw: version.to_string(),
+            semver: VersionScheme::Semver.parse(normalized),
+            ecosystem: VersionScheme::for_osv_ecosystem(ecosystem_base)
+                .map(|scheme| scheme.parse(normalized)),
+        }
     }
+}
 
-    let mut semver_target: Option<Result<OrderedVersion, String>> = None;
-    let mut eco_target: Option<(VersionScheme, Result<OrderedVersion, String>)> = None;
+#[derive(Debug, Clone)]
+struct CompiledRange {
+    range_index: usize,
+    kind: RangeKind,
+    /// Events sorted by (version, kind rank); limits kept apart.
+    events: Vec<(Bound, Event)>,
+    /// The lowest limit, if any.
+    limit: Option<(OrderedVersion, Event)>,
+}
 
-    for (range_index, range) in affected.ranges.iter().enumerate() {
-        let scheme_and_target = match range.kind {
-            RangeKind::Git => continue,
-            RangeKind::Semver => {
-                let target =
-                    semver_target.get_or_insert_with(|| VersionScheme::Semver.parse(normalized));
-                (VersionScheme::Semver, target.clone())
-            }
-            RangeKind::Ecosystem => {
-                if eco_target.is_none() {
-                    match VersionScheme::for_osv_ecosystem(ecosystem_base) {
-                        Some(scheme) => {
-                            let parsed = scheme.parse(normalized);
-                            eco_target = Some((scheme, parsed));
+/// One `affected[]` entry with its event versions parsed and sorted once, ready to test many
+/// versions (the portfolio re-match evaluates each distinct version of a package against it).
+#[derive(Debug, Clone)]
+pub struct CompiledAffected {
+    ecosystem_base: String,
+    versions: Vec<String>,
+    ranges: Vec<CompiledRange>,
+    /// Problems found while compiling (unparseable events, unknown ordering).
+    pub warnings: Vec<String>,
+}
+
+impl CompiledAffected {
+    /// Parses and sorts the events of every `SEMVER`/`ECOSYSTEM` range.
+    pub fn compile(affected: &Affected, ecosystem_base: &str) -> Self {
+        let mut warnings = Vec::new();
+        let eco_scheme = VersionScheme::for_osv_ecosystem(ecosystem_base);
+        let mut ranges = Vec::new();
+        for (range_index, range) in affected.ranges.iter().enumerate() {
+            let scheme = match range.kind {
+                RangeKind::Git => continue,
+                RangeKind::Semver => VersionScheme::Semver,
+                RangeKind::Ecosystem => match &eco_scheme {
+                    Some(s) => s.clone(),
+                    None => {
+                        warnings.push(format!(
+                            "no version ordering known for ecosystem {ecosystem_base:?}; \
+                             ECOSYSTEM range {range_index} not evaluated"
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let mut events: Vec<(Bound, Event)> = Vec::with_capacity(range.events.len());
+            let mut limit: Option<(OrderedVersion, Event)> = None;
+            for event in &range.events {
+                let text = event.version();
+                if let Event::Limit(_) = event {
+                    if text == "*" {
+                        continue;
+                    }
+                    match scheme.parse(text) {
+                        Ok(v) => {
+                            if limit.as_ref().is_none_or(|(l, _)| v < *l) {
+                                limit = Some((v, event.clone()));
+                            }
                         }
-                        None => {
-                            out.warnings.push(format!(
-                                "no version ordering known for ecosystem {ecosystem_base:?}; \
-                                 ECOSYSTEM range {range_index} not evaluated"
+                        Err(e) => {
+                            warnings.push(format!("range {range_index}: limit event ignored: {e}"))
+                        }
+                    }
+                    continue;
+                }
+                let bound = if matches!(event, Event::Introduced(_)) && text == "0" {
+                    Bound::Zero
+                } else {
+                    match scheme.parse(text) {
+                        Ok(v) => Bound::At(v),
+                        Err(e) => {
+                            warnings.push(format!(
+                                "range {range_index}: {} event ignored: {e}",
+                                event.key()
                             ));
                             continue;
                         }
                     }
-                }
-                match &eco_target {
-                    Some((scheme, target)) => (scheme.clone(), target.clone()),
-                    None => continue,
-                }
+                };
+                events.push((bound, event.clone()));
             }
-        };
-        let (scheme, target) = scheme_and_target;
-        let target = match target {
-            Ok(t) => t,
-            Err(e) => {
-                out.warnings.push(format!(
-                    "version {version:?} cannot be compared in {} range {range_index}: {e}",
-                    range.kind
-                ));
-                continue;
-            }
-        };
-        match evaluate_events(&range.events, &scheme, &target) {
-            (Some((introduced, closed_by)), warnings) => {
-                out.warnings.extend(warnings);
+            events.sort_by(|(a, ea), (b, eb)| {
+                a.cmp(b).then_with(|| kind_rank(ea).cmp(&kind_rank(eb)))
+            });
+            ranges.push(CompiledRange {
+                range_index,
+                kind: range.kind,
+                events,
+                limit,
+            });
+        }
+        CompiledAffected {
+            ecosystem_base: ecosystem_base.to_string(),
+            versions: affected.versions.clone(),
+            ranges,
+            warnings,
+        }
+    }
+
+    /// Evaluates one version given as text.
+    pub fn evaluate(&self, version: &str) -> AffectedEvaluation {
+        self.evaluate_parsed(&ParsedTarget::parse(&self.ecosystem_base, version))
+    }
+
+    /// Evaluates one pre-parsed version.
+    pub fn evaluate_parsed(&self, target: &ParsedTarget) -> AffectedEvaluation {
+        let mut out = AffectedEvaluation::default();
+        let normalized = normalize_input_version(&self.ecosystem_base, &target.raw);
+        if self
+            .versions
+            .iter()
+            .any(|listed| *listed == target.raw || listed == normalized)
+        {
+            out.reason = Some(MatchReason::ListedInVersions);
+            return out;
+        }
+        for range in &self.ranges {
+            let parsed = match range.kind {
+                RangeKind::Semver => Some(&target.semver),
+                _ => target.ecosystem.as_ref(),
+            };
+            let version = match parsed {
+                Some(Ok(v)) => v,
+                Some(Err(e)) => {
+                    out.warnings.push(format!(
+                        "version {:?} cannot be compared in {} range {}: {e}",
+                        target.raw, range.kind, range.range_index
+                    ));
+                    continue;
+                }
+                None => continue,
+            };
+            if let Some((introduced, closed_by)) = range.evaluate(version) {
                 out.reason = Some(MatchReason::Range {
                     range_type: range.kind,
-                    range_index,
+                    range_index: range.range_index,
                     introduced,
                     closed_by,
                 });
                 return out;
             }
-            (None, warnings) => out.warnings.extend(warnings),
         }
+        out
     }
-    out
+}
+
+impl CompiledRange {
+    /// Runs the OSV algorithm. Returns the enclosing (introduced, closing event) when `target` is
+    /// affected.
+    fn evaluate(&self, target: &OrderedVersion) -> Option<(String, Option<Event>)> {
+        let mut affected_since: Option<&Event> = None;
+        let mut closing: Option<&Event> = None;
+        for (bound, event) in &self.events {
+            match event {
+                Event::Introduced(_) => {
+                    let at_or_above = match bound {
+                        Bound::Zero => true,
+                        Bound::At(v) => target >= v,
+                    };
+                    if at_or_above {
+                        affected_since = Some(event);
+                        closing = None;
+                    }
+                }
+                Event::Fixed(_) => {
+                    let at_or_above = match bound {
+                        Bound::Zero => true,
+                        Bound::At(v) => target >= v,
+                    };
+                    if at_or_above {
+                        affected_since = None;
+                    } else if affected_since.is_some() && closing.is_none() {
+                        closing = Some(event);
+                    }
+                }
+                Event::LastAffected(_) => {
+                    let above = match bound {
+                        Bound::Zero => true,
+                        Bound::At(v) => target > v,
+                    };
+                    if above {
+                        affected_since = None;
+                    } else if affected_since.is_some() && closing.is_none() {
+                        closing = Some(event);
+                    }
+                }
+                Event::Limit(_) => {}
+            }
+        }
+        let introduced = affected_since?;
+        if let Some((limit_version, limit_event)) = &self.limit {
+            if target >= limit_version {
+                return None;
+            }
+            if closing.is_none() {
+                closing = Some(limit_event);
+            }
+        }
+        Some((introduced.version().to_string(), closing.cloned()))
+    }
 }
 
 /// Strips spellings the OSV databases do not use: Go's `v` prefix on module versions and `go`
@@ -177,99 +337,6 @@ fn kind_rank(e: &Event) -> u8 {
         Event::Fixed(_) => 2,
         Event::Limit(_) => 3,
     }
-}
-
-/// Runs the OSV algorithm over one range. Returns the enclosing (introduced, closing event) when
-/// `target` is affected.
-fn evaluate_events(
-    events: &[Event],
-    scheme: &VersionScheme,
-    target: &OrderedVersion,
-) -> (Option<(String, Option<Event>)>, Vec<String>) {
-    let mut warnings = Vec::new();
-    let mut parsed: Vec<(Bound, &Event)> = Vec::with_capacity(events.len());
-    let mut limit: Option<(OrderedVersion, &Event)> = None;
-    for event in events {
-        let text = event.version();
-        if let Event::Limit(_) = event {
-            if text == "*" {
-                continue;
-            }
-            match scheme.parse(text) {
-                Ok(v) => {
-                    if limit.as_ref().is_none_or(|(l, _)| v < *l) {
-                        limit = Some((v, event));
-                    }
-                }
-                Err(e) => warnings.push(format!("limit event ignored: {e}")),
-            }
-            continue;
-        }
-        let bound = if matches!(event, Event::Introduced(_)) && text == "0" {
-            Bound::Zero
-        } else {
-            match scheme.parse(text) {
-                Ok(v) => Bound::At(v),
-                Err(e) => {
-                    warnings.push(format!("{} event ignored: {e}", event.key()));
-                    continue;
-                }
-            }
-        };
-        parsed.push((bound, event));
-    }
-    parsed.sort_by(|(a, ea), (b, eb)| a.cmp(b).then_with(|| kind_rank(ea).cmp(&kind_rank(eb))));
-
-    let mut affected_since: Option<&Event> = None;
-    let mut closing: Option<&Event> = None;
-    for (bound, event) in &parsed {
-        let at_or_above = match bound {
-            Bound::Zero => true,
-            Bound::At(v) => target >= v,
-        };
-        match event {
-            Event::Introduced(_) => {
-                if at_or_above {
-                    affected_since = Some(event);
-                    closing = None;
-                }
-            }
-            Event::Fixed(_) => {
-                if at_or_above {
-                    affected_since = None;
-                } else if affected_since.is_some() && closing.is_none() {
-                    closing = Some(event);
-                }
-            }
-            Event::LastAffected(_) => {
-                let above = match bound {
-                    Bound::Zero => true,
-                    Bound::At(v) => target > v,
-                };
-                if above {
-                    affected_since = None;
-                } else if affected_since.is_some() && closing.is_none() {
-                    closing = Some(event);
-                }
-            }
-            Event::Limit(_) => {}
-        }
-    }
-    let Some(introduced) = affected_since else {
-        return (None, warnings);
-    };
-    if let Some((limit_version, limit_event)) = limit {
-        if *target >= limit_version {
-            return (None, warnings);
-        }
-        if closing.is_none() {
-            closing = Some(limit_event);
-        }
-    }
-    (
-        Some((introduced.version().to_string(), closing.cloned())),
-        warnings,
-    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,202 @@
+//! "A new advisory arrived: which of our products does it hit?" — an inverted index from
+//! (ecosystem, package name) to the component rows of many SBOMs.
+//!
+//! Layout, chosen so that ten million rows stay small and one advisory is answered without
+//! touching unrelated rows:
+//! - package keys are interned once (`PackageKey` → `u32`); an SBOM row stores no strings;
+//! - per package, the distinct versions seen are interned and **pre-parsed** under both orderings
+//!   a range may ask for (SEMVER and the ecosystem's), so a query parses nothing but the
+//!   advisory's own events;
+//! - per (package, version), the rows are one `Vec<u32>` of global row numbers; the SBOM of a row
+//!   is found by binary search in the SBOMs' row offsets. That is 4 bytes per row.
+//!
+//! A query compiles each `affected[]` entry once, tests each distinct version of the package
+//! (typically tens), and copies out the row lists of the affected versions. Its cost is
+//! proportional to the package's distinct versions plus the number of hits, not to the portfolio.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::db::{ecosystem_base, PackageKey};
+use crate::matching::{CompiledAffected, MatchReason, ParsedTarget};
+use crate::osv::Advisory;
+
+/// Index of an SBOM in the portfolio.
+pub type SbomId = u32;
+
+#[derive(Debug, Default)]
+struct PackageVersions {
+    /// Distinct versions, pre-parsed.
+    versions: Vec<ParsedTarget>,
+    version_ids: HashMap<String, u32>,
+    /// Row numbers per version.
+    rows: Vec<Vec<u32>>,
+}
+
+/// The portfolio index.
+#[derive(Debug, Default)]
+pub struct Portfolio {
+    packages: Vec<PackageVersions>,
+    package_keys: Vec<PackageKey>,
+    /// ecosystem base → normalised name → package id (two levels so lookups borrow `&str`).
+    package_ids: HashMap<String, HashMap<String, u32>>,
+    sbom_labels: Vec<String>,
+    /// First global row of each SBOM; rows of one SBOM are contiguous.
+    sbom_first_row: Vec<u32>,
+    total_rows: u32,
+}
+
+/// One affected component of one SBOM.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PortfolioHit {
+    /// The SBOM.
+    pub sbom: SbomId,
+    /// Position of the component in that SBOM's list.
+    pub component_index: u32,
+    /// Package key.
+    pub package: String,
+    /// Component version.
+    pub version: String,
+    /// Why it matched.
+    pub reason: MatchReason,
+}
+
+/// Counts about the portfolio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PortfolioStats {
+    /// SBOMs indexed.
+    pub sboms: usize,
+    /// Component rows.
+    pub rows: usize,
+    /// Distinct packages.
+    pub packages: usize,
+    /// Distinct (package, version) pairs.
+    pub package_versions: usize,
+}
+
+impl Portfolio {
+    /// An empty portfolio.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn package_id(&mut self, ecosystem: &str, name: &str) -> u32 {
+        let base = ecosystem_base(ecosystem);
+        // Fast path without allocating: names that need no normalisation.
+        if base != "PyPI" {
+            if let Some(&id) = self.package_ids.get(base).and_then(|m| m.get(name)) {
+                return id;
+            }
+        }
+        let key = PackageKey::new(base, name);
+        let by_name = self.package_ids.entry(key.ecosystem.clone()).or_default();
+        if let Some(&id) = by_name.get(&key.name) {
+            return id;
+        }
+        let id = self.packages.len() as u32;
+        by_name.insert(key.name.clone(), id);
+        self.packages.push(PackageVersions::default());
+        self.package_keys.push(key);
+        id
+    }
+
+    /// Adds one SBOM's components as (OSV ecosystem, package name, version). Returns its ID.
+    ///
+    /// Fails only when the portfolio would exceed `u32::MAX` rows.
+    pub fn add_sbom<'a>(
+        &mut self,
+        label: &str,
+        components: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Result<SbomId, crate::VulnError> {
+        let sbom = self.sbom_labels.len() as SbomId;
+        self.sbom_labels.push(label.to_string());
+        self.sbom_first_row.push(self.total_rows);
+        for (ecosystem, name, version) in components {
+            let row = self.total_rows;
+            self.total_rows = self.total_rows.checked_add(1).ok_or_else(|| {
+                crate::VulnError::Usage("portfolio exceeds 4,294,967,295 component rows".into())
+            })?;
+            let pid = self.package_id(ecosystem, name);
+            let base = self.package_keys[pid as usize].ecosystem.clone();
+            let pkg = &mut self.packages[pid as usize];
+            let vid = match pkg.version_ids.get(version) {
+                Some(&v) => v,
+                None => {
+                    let v = pkg.versions.len() as u32;
+                    pkg.versions.push(ParsedTarget::parse(&base, version));
+                    pkg.version_ids.insert(version.to_string(), v);
+                    pkg.rows.push(Vec::new());
+                    v
+                }
+            };
+            pkg.rows[vid as usize].push(row);
+        }
+        Ok(sbom)
+    }
+
+    /// The label given to an SBOM.
+    pub fn sbom_label(&self, sbom: SbomId) -> Option<&str> {
+        self.sbom_labels.get(sbom as usize).map(String::as_str)
+    }
+
+    /// Counts.
+    pub fn stats(&self) -> PortfolioStats {
+        PortfolioStats {
+            sboms: self.sbom_labels.len(),
+            rows: self.total_rows as usize,
+            packages: self.packages.len(),
+            package_versions: self.packages.iter().map(|p| p.versions.len()).sum(),
+        }
+    }
+
+    fn locate(&self, row: u32) -> (SbomId, u32) {
+        // The last SBOM whose first row is <= row.
+        let idx = self.sbom_first_row.partition_point(|&first| first <= row);
+        let sbom = idx.saturating_sub(1);
+        (sbom as SbomId, row - self.sbom_first_row[sbom])
+    }
+
+    /// Every (SBOM, component) the advisory affects. Withdrawn advisories affect nothing.
+    pub fn affected_by(&self, advisory: &Advisory) -> Vec<PortfolioHit> {
+        let mut hits = Vec::new();
+        if advisory.is_withdrawn() {
+            return hits;
+        }
+        for affected in &advisory.affected {
+            let Some(pkg) = &affected.package else {
+                continue;
+            };
+            let key = PackageKey::new(&pkg.ecosystem, &pkg.name);
+            let Some(&pid) = self
+                .package_ids
+                .get(&key.ecosystem)
+                .and_then(|m| m.get(&key.name))
+            else {
+                continue;
+            };
+            let compiled = CompiledAffected::compile(affected, &key.ecosystem);
+            let versions = &self.packages[pid as usize];
+            let label = format!("{}/{}", key.ecosystem, key.name);
+            for (vid, target) in versions.versions.iter().enumerate() {
+                let Some(reason) = compiled.evaluate_parsed(target).reason else {
+                    continue;
+                };
+                for &row in &versions.rows[vid] {
+                    let (sbom, component_index) = self.locate(row);
+                    hits.push(PortfolioHit {
+                        sbom,
+                        component_index,
+                        package: label.clone(),
+                        version: target.raw.clone(),
+                        reason: reason.clone(),
+                    });
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.sbom, h.component_index));
+        // Several affected[] entries may name the same package: keep one hit per row.
+        hits.dedup_by_key(|h| (h.sbom, h.component_index));
+        hits
+    }
+}
