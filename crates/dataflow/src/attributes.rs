@@ -11,7 +11,7 @@
 //! only go as far as its most restricted input allows); rights holders are the union.
 
 use crate::error::DataflowError;
-use crate::model::{AttributeChanges, DataFlow};
+use crate::model::{AttributeChanges, DataFlow, FlowGraph};
 use crate::places::Library;
 use crate::validate::{topological_order, validate};
 use crate::vocabulary::{Scale, Vocabulary};
@@ -143,19 +143,18 @@ pub fn attributes_along(
         }],
     })?;
     let vocabulary = library.vocabulary();
+    let graph = FlowGraph::new(flow);
     let mut after_by_index: Vec<Option<Attributes>> = vec![None; flow.events.len()];
     let mut out = Vec::with_capacity(order.len());
     for i in order {
         let event = &flow.events[i];
-        let inputs: Vec<String> = flow
-            .predecessors(&event.id)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        let input_states: Vec<&Attributes> = inputs
+        let inputs: Vec<String> = graph.preds[i]
             .iter()
-            .filter_map(|id| flow.events.iter().position(|e| &e.id == id))
-            .filter_map(|j| after_by_index[j].as_ref())
+            .map(|&j| flow.events[j].id.clone())
+            .collect();
+        let input_states: Vec<&Attributes> = graph.preds[i]
+            .iter()
+            .filter_map(|&j| after_by_index[j].as_ref())
             .collect();
         let before = match input_states.as_slice() {
             [] => Attributes::default(),

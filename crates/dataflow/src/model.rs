@@ -213,3 +213,56 @@ impl DataFlow {
             .collect()
     }
 }
+
+/// Index of a flow's graph, built once so analyses stay linear in the number of edges.
+/// Edges naming unknown events are left out.
+#[derive(Debug, Clone)]
+pub struct FlowGraph<'a> {
+    pub index: std::collections::HashMap<&'a str, usize>,
+    /// Input event indices per event, in edge order.
+    pub preds: Vec<Vec<usize>>,
+    /// Output event indices per event, in edge order.
+    pub succs: Vec<Vec<usize>>,
+}
+
+impl<'a> FlowGraph<'a> {
+    pub fn new(flow: &'a DataFlow) -> Self {
+        let index: std::collections::HashMap<&str, usize> = flow
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let n = flow.events.len();
+        let mut preds = vec![Vec::new(); n];
+        let mut succs = vec![Vec::new(); n];
+        for edge in &flow.edges {
+            if let (Some(&from), Some(&to)) =
+                (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
+            {
+                preds[to].push(from);
+                succs[from].push(to);
+            }
+        }
+        FlowGraph {
+            index,
+            preds,
+            succs,
+        }
+    }
+
+    /// Indices of every event upstream of `i`, nearest first (breadth-first).
+    pub fn ancestors(&self, i: usize) -> Vec<usize> {
+        let mut seen = vec![false; self.preds.len()];
+        let mut queue: std::collections::VecDeque<usize> = self.preds[i].iter().copied().collect();
+        let mut out = Vec::new();
+        while let Some(next) = queue.pop_front() {
+            if std::mem::replace(&mut seen[next], true) {
+                continue;
+            }
+            out.push(next);
+            queue.extend(self.preds[next].iter().copied());
+        }
+        out
+    }
+}

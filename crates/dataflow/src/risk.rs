@@ -34,7 +34,7 @@
 use crate::attributes::{attributes_along, EventAttributes};
 use crate::error::DataflowError;
 use crate::gaps::{transfer_gaps, GapSeverity};
-use crate::model::{DataFlow, Event, EventKind, HolderRelation};
+use crate::model::{DataFlow, Event, EventKind, FlowGraph, HolderRelation};
 use crate::places::{Library, Place, Requirement};
 use crate::text::Text;
 use crate::vocabulary::{Scale, Vocabulary};
@@ -264,6 +264,7 @@ struct Ctx<'a> {
     library: &'a Library,
     vocabulary: &'a Vocabulary,
     states: BTreeMap<&'a str, &'a EventAttributes>,
+    graph: FlowGraph<'a>,
     out: Vec<Risk>,
 }
 
@@ -345,6 +346,7 @@ pub fn suggest_risks(flow: &DataFlow, library: &Library) -> Result<Vec<Risk>, Da
         library,
         vocabulary: library.vocabulary(),
         states: along.iter().map(|s| (s.event.as_str(), s)).collect(),
+        graph: FlowGraph::new(flow),
         out: Vec::new(),
     };
     for step in &along {
@@ -601,12 +603,17 @@ fn legal_at_event(ctx: &mut Ctx<'_>, event: &Event, place: &Place, step: &EventA
         // Localisation: any upstream event in a place that keeps the data at home.
         let here = ctx.library.jurisdiction(place).map(str::to_string);
         let mut seen = BTreeSet::new();
-        for ancestor in ancestors(ctx.flow, &event.id) {
-            let Some(up_place) = ctx
-                .flow
-                .event(ancestor)
-                .and_then(|e| ctx.flow.place(&e.place))
-            else {
+        let upstream = ctx
+            .graph
+            .index
+            .get(event.id.as_str())
+            .map(|&me| ctx.graph.ancestors(me))
+            .unwrap_or_default();
+        let flow = ctx.flow;
+        for ancestor_index in upstream {
+            let ancestor_event = &flow.events[ancestor_index];
+            let ancestor = ancestor_event.id.as_str();
+            let Some(up_place) = flow.place(&ancestor_event.place) else {
                 continue;
             };
             let there = ctx.library.jurisdiction(up_place).map(str::to_string);
@@ -658,11 +665,12 @@ fn legal_at_event(ctx: &mut Ctx<'_>, event: &Event, place: &Place, step: &EventA
     {
         let rules = ctx.place_rule_ids(place, category, "consent_for_third_party_provision");
         if !rules.is_empty() {
-            let recipients: Vec<String> = ctx
-                .flow
-                .successors(&event.id)
+            let me = ctx.graph.index.get(event.id.as_str()).copied();
+            let recipients: Vec<String> = me
+                .map(|i| ctx.graph.succs[i].clone())
+                .unwrap_or_default()
                 .into_iter()
-                .filter_map(|id| ctx.flow.event(id))
+                .map(|j| &ctx.flow.events[j])
                 .filter_map(|e| ctx.flow.holder(&e.holder))
                 .filter(|h| h.id != event.holder)
                 .filter(|h| {
@@ -766,32 +774,6 @@ fn legal_on_arrival(ctx: &mut Ctx<'_>, event: &Event, place: &Place, step: &Even
             );
         }
     }
-}
-
-/// All events upstream of `id` (excluding itself), nearest first.
-fn ancestors<'a>(flow: &'a DataFlow, id: &str) -> Vec<&'a str> {
-    let mut out: Vec<&'a str> = Vec::new();
-    let mut queue: Vec<&'a str> = flow
-        .edges
-        .iter()
-        .filter(|e| e.to == id)
-        .map(|e| e.from.as_str())
-        .collect();
-    let mut seen = BTreeSet::new();
-    while let Some(next) = queue.first().copied() {
-        queue.remove(0);
-        if !seen.insert(next) {
-            continue;
-        }
-        out.push(next);
-        queue.extend(
-            flow.edges
-                .iter()
-                .filter(|e| e.to == next)
-                .map(|e| e.from.as_str()),
-        );
-    }
-    out
 }
 
 /// Merges fresh suggestions into a reviewed register.

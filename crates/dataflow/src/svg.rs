@@ -102,11 +102,10 @@ pub fn flow_svg(
         .collect();
     // Column = longest path from a start event.
     let mut column = vec![0usize; flow.events.len()];
+    let graph = crate::model::FlowGraph::new(flow);
     for &i in &order {
-        for pred in flow.predecessors(&flow.events[i].id) {
-            if let Some(&p) = index.get(pred) {
-                column[i] = column[i].max(column[p] + 1);
-            }
+        for &p in &graph.preds[i] {
+            column[i] = column[i].max(column[p] + 1);
         }
     }
     let lane_of: BTreeMap<&str, usize> = flow

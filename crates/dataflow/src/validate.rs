@@ -326,8 +326,9 @@ fn check_edges(flow: &DataFlow, out: &mut Vec<FlowIssue>) {
             });
         }
     }
-    for event in &flow.events {
-        let inputs = flow.predecessors(&event.id).len();
+    let graph = crate::model::FlowGraph::new(flow);
+    for (i, event) in flow.events.iter().enumerate() {
+        let inputs = graph.preds[i].len();
         if inputs == 0 && event.kind != EventKind::CreateAcquire {
             out.push(FlowIssue::NoSource {
                 event: event.id.clone(),
