@@ -35,6 +35,8 @@ struct Collected {
     spdx_describes: Vec<String>,
     has_packages: bool,
     csaf_document: bool,
+    /// `@context` of a JSON-LD document (SPDX 3 is JSON-LD).
+    json_ld_context: Option<String>,
     components: Vec<crate::model::Component>,
     cdx_dependencies: Vec<Dependency>,
     spdx_edges: EdgeCollector,
@@ -154,6 +156,15 @@ fn finish(collected: Collected) -> Result<Sbom, SbomError> {
         sbom.warnings = collected.warnings;
         return Ok(sbom);
     }
+    if let Some(context) = collected
+        .json_ld_context
+        .filter(|context| context.contains("spdx"))
+    {
+        return Err(SbomError::UnsupportedVersion {
+            format: "SPDX",
+            version: format!("3 (JSON-LD, @context {context})"),
+        });
+    }
     Err(SbomError::UnknownFormat {
         reason: "JSON object has neither `bomFormat` (CycloneDX) nor `spdxVersion` (SPDX)".into(),
     })
@@ -270,6 +281,14 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
                 "document" => {
                     doc.csaf_document = true;
                     map.next_value::<IgnoredAny>()?;
+                }
+                "@context" => {
+                    // A string or an array/object; only a string is kept, for the error message.
+                    let context = map.next_value::<serde_json::Value>()?;
+                    doc.json_ld_context = Some(match context {
+                        serde_json::Value::String(text) => text,
+                        other => other.to_string(),
+                    });
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;

@@ -10,11 +10,20 @@
 //!   enforced while reading.
 //! - [`validate`] checks a CycloneDX 1.4–1.6 document against its specification (JSON schema
 //!   plus the rules a schema cannot say, such as `bom-ref` uniqueness; structural rules for XML).
+//!   The schemas are read from a directory at run time ([`validate::CycloneDxSchemas::load`]).
 //! - [`dedupe`] merges components that are the same package.
 //! - [`write`] produces CycloneDX 1.6 JSON/XML and SPDX 2.3 JSON.
 //!
-//! Package URLs are kept as strings; [`dedupe::canonical_purl`] applies the normalisations the
-//! purl specification requires for identity.
+//! Package URLs are kept as written; [`dedupe::canonical_purl`] canonicalises them with
+//! `sanso-pkgver` for identity.
+//!
+//! Documents that are not SBOMs are recognised by content and refused with
+//! [`SbomError::NotAnSbom`]: CSAF advisories (top-level `document`) and CycloneDX VEX/VDR
+//! documents (vulnerabilities but no components).
+//!
+//! Examples (`cargo run --release -p sanso-sbom --example …`): `ingest` (parse + de-duplicate,
+//! timed), `generate` (synthetic 300,000-component CycloneDX JSON for the benchmark), `convert`
+//! (between the written formats), `validate` (CycloneDX conformance).
 
 pub mod dedupe;
 pub mod error;

@@ -90,6 +90,10 @@ fn unknown_versions_and_formats_are_named() {
     ));
     assert!(matches!(read(""), Err(SbomError::UnknownFormat { .. })));
     assert!(matches!(
+        read(r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#),
+        Err(SbomError::UnsupportedVersion { format: "SPDX", .. })
+    ));
+    assert!(matches!(
         read("just text"),
         Err(SbomError::UnknownFormat { .. })
     ));
