@@ -12,7 +12,7 @@
 //!   plus the rules a schema cannot say, such as `bom-ref` uniqueness; structural rules for XML).
 //!   The schemas are read from a directory at run time ([`validate::CycloneDxSchemas::load`]).
 //! - [`dedupe`] merges components that are the same package.
-//! - [`write`] produces CycloneDX 1.6 JSON/XML and SPDX 2.3 JSON.
+//! - [`write`](mod@write) produces CycloneDX 1.6 JSON/XML and SPDX 2.3 JSON.
 //!
 //! Package URLs are kept as written; [`dedupe::canonical_purl`] canonicalises them with
 //! `sanso-pkgver` for identity.
