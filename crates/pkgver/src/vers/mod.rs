@@ -344,27 +344,29 @@ impl VersRange {
                 }
             }
         }
-        let ranged: Vec<&Constraint> = constraints
-            .iter()
-            .filter(|c| !matches!(c.comparator, Comparator::Eq | Comparator::NotEq))
-            .collect();
-        let (Some(first), Some(last)) = (ranged.first(), ranged.last()) else {
-            return false;
-        };
+        // Walk the range constraints (all but `=`/`!=`) pairwise without
+        // allocating: this runs once per (version, advisory range) pair.
         let below = |c: &Constraint| matches!(cmp(c), Some(Ordering::Less));
         let above = |c: &Constraint| matches!(cmp(c), Some(Ordering::Greater));
-        if matches!(first.comparator, Comparator::Lt | Comparator::Le) && below(first) {
+        let is_upper = |c: &Constraint| matches!(c.comparator, Comparator::Lt | Comparator::Le);
+        let is_lower = |c: &Constraint| matches!(c.comparator, Comparator::Gt | Comparator::Ge);
+        let mut ranged = constraints
+            .iter()
+            .filter(|c| !matches!(c.comparator, Comparator::Eq | Comparator::NotEq));
+        let Some(first) = ranged.next() else {
+            return false;
+        };
+        if is_upper(first) && below(first) {
             return true;
         }
-        if matches!(last.comparator, Comparator::Gt | Comparator::Ge) && above(last) {
-            return true;
+        let mut prev = first;
+        for next in ranged {
+            if is_lower(prev) && is_upper(next) && above(prev) && below(next) {
+                return true;
+            }
+            prev = next;
         }
-        ranged.windows(2).any(|w| {
-            matches!(w[0].comparator, Comparator::Gt | Comparator::Ge)
-                && matches!(w[1].comparator, Comparator::Lt | Comparator::Le)
-                && above(w[0])
-                && below(w[1])
-        })
+        is_lower(prev) && above(prev)
     }
 }
 
