@@ -137,14 +137,6 @@ pub enum OscalError {
         param_id: String,
     },
 
-    /// A profile feature this resolver does not implement.
-    #[error("{}: {json_path}: unsupported: {what}", file.display())]
-    Unsupported {
-        file: PathBuf,
-        json_path: String,
-        what: String,
-    },
-
     /// Serialising a document failed (should not happen for the model types).
     #[error("writing OSCAL JSON: {0}")]
     Serialize(#[from] serde_json::Error),

@@ -18,7 +18,10 @@
 //!    from several imports are merged); `flat` (also the default without `as-is`/`custom`) lists
 //!    every selected control at the top level in document order, enhancements un-nested.
 //!    `combine`: `keep` keeps duplicate control ids, `use-first` (default) and `merge` keep the
-//!    first occurrence. `custom` is reported as unsupported.
+//!    first occurrence. `custom` builds the profile's own groups and fills each from its
+//!    `insert-controls` selections (order `keep`, or `ascending`/`descending` by `sort-id` prop,
+//!    else id); a control inserted with selected descendants keeps them nested, and selected
+//!    controls that no `insert-controls` places are dropped.
 //! 4. **Modify.** `set-parameter` replaces a parameter's label, usage, values, select, class and
 //!    depends-on and appends props, links, constraints and guidelines. Each `alter` removes first
 //!    (params, props, links, parts at any depth of the control — not child controls — matching all
@@ -41,8 +44,8 @@ use time::OffsetDateTime;
 use crate::document::{parse_document, read_document, Document, Format};
 use crate::error::{OscalError, Result};
 use crate::model::{
-    Add, Alter, BackMatter, Catalog, Control, ControlSelection, Group, Import, Link, Parameter,
-    Part, Profile, Property, Remove, Resource, SetParameter,
+    Add, Alter, BackMatter, Catalog, Control, ControlSelection, Custom, CustomGroup, Group, Import,
+    InsertControls, Link, Parameter, Part, Profile, Property, Remove, Resource, SetParameter,
 };
 
 /// Options for [`resolve_profile_with`].
@@ -109,14 +112,8 @@ fn resolve_loaded(
     options: &ResolveOptions,
 ) -> Result<Catalog> {
     let merge = profile.merge.clone().unwrap_or_default();
-    if merge.custom.is_some() {
-        return Err(OscalError::Unsupported {
-            file: path.to_path_buf(),
-            json_path: "profile.merge.custom".to_string(),
-            what: "custom merge (regrouping controls)".to_string(),
-        });
-    }
-    let structure = if merge.as_is == Some(true) {
+    // Custom structures are built from the as-is tree, where nesting is still known.
+    let structure = if merge.as_is == Some(true) || merge.custom.is_some() {
         Structure::AsIs
     } else {
         Structure::Flat
@@ -153,6 +150,12 @@ fn resolve_loaded(
         if let Some(back_matter) = &catalog.back_matter {
             imported_resources.extend(back_matter.resources.iter().cloned());
         }
+    }
+
+    if let Some(custom) = &merge.custom {
+        let pool = std::mem::take(&mut merged);
+        merged = build_custom(custom, &pool, path, "profile.merge.custom")?;
+        merged.params = pool.params;
     }
 
     if let Some(modify) = &profile.modify {
@@ -572,6 +575,85 @@ fn filter_group(group: &Group, selected: &HashSet<String>) -> Option<Group> {
         groups,
         controls,
     })
+}
+
+/// Builds a `custom` merge: the profile's groups, each filled by its `insert-controls` from the
+/// selected controls. A control inserted together with selected descendants keeps them nested;
+/// controls no `insert-controls` places are not in the result.
+fn build_custom(custom: &Custom, pool: &Catalog, path: &Path, json_path: &str) -> Result<Catalog> {
+    Ok(Catalog {
+        controls: insert_controls(&custom.insert_controls, pool, path, json_path)?,
+        groups: custom
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| build_custom_group(g, pool, path, &format!("{json_path}.groups[{i}]")))
+            .collect::<Result<_>>()?,
+        ..Catalog::default()
+    })
+}
+
+fn build_custom_group(
+    group: &CustomGroup,
+    pool: &Catalog,
+    path: &Path,
+    json_path: &str,
+) -> Result<Group> {
+    Ok(Group {
+        id: group.id.clone(),
+        class: group.class.clone(),
+        title: group.title.clone(),
+        params: group.params.clone(),
+        props: group.props.clone(),
+        links: group.links.clone(),
+        parts: group.parts.clone(),
+        controls: insert_controls(&group.insert_controls, pool, path, json_path)?,
+        groups: group
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| build_custom_group(g, pool, path, &format!("{json_path}.groups[{i}]")))
+            .collect::<Result<_>>()?,
+    })
+}
+
+fn insert_controls(
+    list: &[InsertControls],
+    pool: &Catalog,
+    path: &Path,
+    json_path: &str,
+) -> Result<Vec<Control>> {
+    let mut out = Vec::new();
+    for (i, insert) in list.iter().enumerate() {
+        let selection = Import {
+            href: String::new(),
+            include_all: insert.include_all.clone(),
+            include_controls: insert.include_controls.clone(),
+            exclude_controls: insert.exclude_controls.clone(),
+        };
+        let here = format!("{json_path}.insert-controls[{i}]");
+        let selected = select_controls(pool, &selection, path, &here, path)?;
+        let filtered = filter_catalog(pool, &selected);
+        let mut controls = filtered.controls;
+        fn from_groups(groups: Vec<Group>, out: &mut Vec<Control>) {
+            for group in groups {
+                out.extend(group.controls);
+                from_groups(group.groups, out);
+            }
+        }
+        from_groups(filtered.groups, &mut controls);
+        let sort_key = |c: &Control| c.prop("sort-id").unwrap_or(&c.id).to_string();
+        match insert.order.as_deref() {
+            Some("ascending") => controls.sort_by_key(sort_key),
+            Some("descending") => {
+                controls.sort_by_key(sort_key);
+                controls.reverse();
+            }
+            _ => {}
+        }
+        out.extend(controls);
+    }
+    Ok(out)
 }
 
 /// Removes controls whose id an earlier import already contributed (combine use-first).

@@ -157,3 +157,25 @@ fn yaml_profile_importing_a_profile() {
         "the imported profile's modifications carry over"
     );
 }
+
+#[test]
+fn custom_merge_builds_the_profiles_groups() {
+    let catalog = resolve("custom-profile.json");
+    assert_eq!(
+        outline(&catalog),
+        [
+            "first:au-2",
+            "first:au-1",
+            "second:ac-1",
+            "second:ac-1/ac-1.1"
+        ],
+        "descending order, nesting kept for ac-1.1, uninserted controls dropped"
+    );
+    assert_eq!(catalog.groups[0].title, "Audit first");
+    let au2 = catalog.control("au-2").expect("au-2");
+    assert_eq!(
+        au2.prop("moved"),
+        Some("yes"),
+        "modify applies after the custom merge"
+    );
+}

@@ -70,9 +70,9 @@ pub struct Merge {
     pub flat: Option<Flat>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_is: Option<bool>,
-    /// Custom grouping; read and kept, but resolution reports it as unsupported.
+    /// Custom grouping: the profile gives the group structure and places controls into it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom: Option<serde_json::Value>,
+    pub custom: Option<Custom>,
 }
 
 /// How duplicate controls (same id from several imports) are combined.
@@ -82,6 +82,54 @@ pub struct Combine {
     /// `use-first`, `merge` or `keep`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+}
+
+/// `custom`: a group structure of the profile's own, with controls inserted by selection.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Custom {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<CustomGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub insert_controls: Vec<InsertControls>,
+}
+
+/// A group of a custom structure.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CustomGroup {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<Parameter>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Property>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<CustomGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub insert_controls: Vec<InsertControls>,
+}
+
+/// Which selected controls go into a custom group, in which order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct InsertControls {
+    /// `keep` (default: as selected), `ascending` or `descending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_all: Option<IncludeAll>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include_controls: Vec<ControlSelection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_controls: Vec<ControlSelection>,
 }
 
 /// `flat`: an empty marker object.
