@@ -145,6 +145,34 @@ pub struct Assessment {
     pub answers: Vec<Answer>,
 }
 
+impl Assessment {
+    /// Fails unless `catalog` is the exact catalog version this assessment answered.
+    pub fn check_catalog(&self, catalog: &Catalog) -> Result<(), AssessmentError> {
+        if self.catalog == catalog.reference() {
+            Ok(())
+        } else {
+            Err(AssessmentError::CatalogMismatch {
+                assessment: self.catalog.clone(),
+                catalog: catalog.reference(),
+            })
+        }
+    }
+}
+
+/// Scores a stored assessment: checks it belongs to `catalog`, then [`score`]s it at its
+/// target level.
+pub fn score_assessment(
+    catalog: &Catalog,
+    assessment: &Assessment,
+) -> Result<ScoreReport, Vec<AssessmentError>> {
+    assessment.check_catalog(catalog).map_err(|e| vec![e])?;
+    score(
+        catalog,
+        &assessment.answers,
+        assessment.target_level.as_deref(),
+    )
+}
+
 /// Answers that do not fit the catalog.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AssessmentError {

@@ -15,6 +15,20 @@
 //!   gaps, comparisons.
 //! * [`mapping`] — OSCAL-style relationships and [`infer_answers`].
 //! * [`questionnaire`] — export a questionnaire workbook and read the filled-in answers back.
+//!
+//! ```
+//! use sanso_catalog::{builtin::builtin_catalog, score, Answer, AnswerStatus};
+//!
+//! let check = builtin_catalog("sme-self-check").expect("built in");
+//! let answers: Vec<Answer> = check
+//!     .requirements()
+//!     .into_iter()
+//!     .map(|(_, q)| Answer::new(&q.id, AnswerStatus::Implemented))
+//!     .collect();
+//! let report = score(&check, &answers, None).expect("answers fit the catalog");
+//! assert_eq!(report.overall.total, 100.0); // 25 questions × 4 points
+//! assert_eq!(report.band.map(|b| b.label.en), Some("Entry-level measures are in place.".into()));
+//! ```
 
 pub mod assessment;
 pub mod builtin;
@@ -26,8 +40,8 @@ pub mod tabular;
 pub mod yaml;
 
 pub use assessment::{
-    compare, gaps, score, Answer, AnswerStatus, Assessment, AssessmentError, CriterionResult, Gap,
-    ScoreReport,
+    compare, gaps, score, score_assessment, Answer, AnswerStatus, Assessment, AssessmentError,
+    CriterionResult, Gap, ScoreReport,
 };
 pub use builtin::{builtin_catalogs, builtin_mappings};
 pub use error::{ValidationIssue, YamlError};

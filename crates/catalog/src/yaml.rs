@@ -3,6 +3,10 @@
 //! A catalog document is the [`Catalog`] structure serialised field by field with
 //! `serde_yaml_ng`; a mapping document is a [`MappingSet`]. Reading always validates, so a
 //! document that loads is a catalog every other part of sanso can trust.
+//!
+//! The full specification (also in `FORMAT.md`) follows.
+//!
+#![doc = include_str!("../FORMAT.md")]
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -256,3 +256,31 @@ fn comparison_reports_improved_regressed_unchanged() {
         ]
     );
 }
+
+#[test]
+fn stored_assessment_must_match_catalog_version() {
+    use sanso_catalog::{score_assessment, Assessment, CatalogRef};
+    let check = catalog("sme-self-check");
+    let mut assessment = Assessment {
+        catalog: CatalogRef::new("sme-self-check", "1"),
+        target_level: None,
+        answers: all(&check, AnswerStatus::Partial),
+    };
+    assert_eq!(
+        score_assessment(&check, &assessment)
+            .expect("score")
+            .overall
+            .total,
+        50.0
+    );
+    assessment.catalog.version = "0".into();
+    let errors = score_assessment(&check, &assessment).expect_err("mismatch");
+    assert_eq!(
+        errors[0].to_string(),
+        "assessment is for catalog sme-self-check@0 but catalog sme-self-check@1 was given"
+    );
+    // Stable field names for the store and the API.
+    let json = serde_json::to_value(&assessment).expect("json");
+    assert_eq!(json["catalog"]["id"], "sme-self-check");
+    assert_eq!(json["answers"][0]["status"], "partial");
+}
