@@ -177,3 +177,19 @@ fn vers_contains_and_normalises() {
         .and_then(|r| r.contains("1.0"))
         .is_err());
 }
+
+#[test]
+fn prerelease_detection() {
+    let pre = |eco: Ecosystem, s: &str| {
+        eco.parse(s)
+            .map(|v| v.is_prerelease())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert!(pre(Ecosystem::PyPI, "1.0rc1"));
+    assert!(pre(Ecosystem::PyPI, "1.0.dev3"));
+    assert!(!pre(Ecosystem::PyPI, "1.0+abc"));
+    assert!(!pre(Ecosystem::PyPI, "1.0.post1"));
+    assert!(pre(Ecosystem::Npm, "1.0.0-beta.1"));
+    assert!(!pre(Ecosystem::Npm, "1.0.0+build"));
+    assert!(pre(Ecosystem::Debian, "1.0~rc1-1"));
+}

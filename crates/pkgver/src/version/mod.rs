@@ -380,13 +380,7 @@ impl Version {
     pub fn is_prerelease(&self) -> bool {
         match &self.key {
             Key::Semver(k) => !k.pre.is_empty(),
-            Key::Pypi(_) => {
-                let lower = self.original.to_ascii_lowercase();
-                pep440::is_pep440(&lower)
-                    && ["a", "b", "c", "rc", "dev", "alpha", "beta", "pre"]
-                        .iter()
-                        .any(|m| lower.contains(m))
-            }
+            Key::Pypi(k) => k.is_prerelease(),
             Key::Gem(k) => k.0.iter().any(|s| matches!(s, rubygems::Segment::Text(_))),
             Key::Debian(_) | Key::Rpm(_) => self.original.contains('~'),
             Key::Alpine(_) => ["_alpha", "_beta", "_pre", "_rc"]

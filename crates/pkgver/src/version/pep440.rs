@@ -89,9 +89,16 @@ pub fn parse(s: &str) -> Result<PypiKey, VersionError> {
     }
 }
 
-/// Whether `s` is a valid PEP 440 version (not just a legacy one).
-pub fn is_pep440(s: &str) -> bool {
-    parse_pep440(&s.trim().to_ascii_lowercase()).is_some()
+impl PypiKey {
+    /// PEP 440 pre-release: has an a/b/rc or a dev segment.
+    pub fn is_prerelease(&self) -> bool {
+        match self {
+            PypiKey::Legacy(_) => false,
+            PypiKey::Pep440(k) => {
+                !matches!(k.0.pre, Bound::PosInf) || matches!(k.0.dev, Bound::Val(_))
+            }
+        }
+    }
 }
 
 struct Cursor<'a> {

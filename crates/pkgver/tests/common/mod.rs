@@ -16,6 +16,8 @@ pub fn shared_data(sub: &str) -> PathBuf {
 }
 
 /// Sorted list of the files in `dir` with the given extension.
+// Each test binary compiles this module and not all of them list files.
+#[allow(dead_code)]
 pub fn files_with_ext(dir: &std::path::Path, ext: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
