@@ -49,6 +49,13 @@ pub enum SbomError {
     Invalid { issues: Vec<ValidationIssue> },
     #[error("cannot load schema {path}: {message}")]
     Schema { path: PathBuf, message: String },
+    /// The caller's component sink refused a component.
+    #[error("component at {location} was not accepted: {source}")]
+    Sink {
+        location: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("cannot write the document: {0}")]
     Write(String),
 }

@@ -13,14 +13,16 @@ use std::io::Read;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use std::collections::HashMap;
+
 use crate::cyclonedx::{self, RawComponent, RawDependency, RawMetadata};
 use crate::error::SbomError;
 use crate::model::{Dependency, Encoding, Metadata, Sbom, SbomFormat, Tool, Warning};
+use crate::sink::{ComponentSink, Emitter, Summary};
 use crate::spdx::{self, EdgeCollector, RawCreationInfo, RawPackage, RawRelationship};
 
 /// Everything collected from the top-level object, before the format is known for sure.
-#[derive(Default)]
-struct Collected {
+struct Collected<'s> {
     bom_format: Option<String>,
     spec_version: Option<String>,
     serial: Option<String>,
@@ -37,21 +39,44 @@ struct Collected {
     csaf_document: bool,
     /// `@context` of a JSON-LD document (SPDX 3 is JSON-LD).
     json_ld_context: Option<String>,
-    components: Vec<crate::model::Component>,
+    emitter: Emitter<'s>,
     cdx_dependencies: Vec<Dependency>,
     spdx_edges: EdgeCollector,
     warnings: Vec<Warning>,
 }
 
-/// Reads a JSON SBOM from `reader` (already bounded by the caller).
-pub(crate) fn read<R: Read>(reader: R) -> Result<Sbom, SbomError> {
+/// Reads a JSON SBOM from `reader` (already bounded by the caller), components to `sink`.
+pub(crate) fn read<R: Read>(reader: R, sink: &mut dyn ComponentSink) -> Result<Sbom, SbomError> {
     let mut json = serde_json::Deserializer::from_reader(reader);
     let mut track = serde_path_to_error::Track::new();
-    let mut collected = Collected::default();
+    let mut collected = Collected {
+        bom_format: None,
+        spec_version: None,
+        serial: None,
+        revision: None,
+        cdx_metadata: None,
+        has_components: false,
+        vulnerabilities: 0,
+        spdx_version: None,
+        spdx_name: None,
+        spdx_namespace: None,
+        spdx_creation: None,
+        spdx_describes: Vec::new(),
+        has_packages: false,
+        csaf_document: false,
+        json_ld_context: None,
+        emitter: Emitter::new(sink),
+        cdx_dependencies: Vec::new(),
+        spdx_edges: EdgeCollector::default(),
+        warnings: Vec::new(),
+    };
     let result = {
         let tracked = serde_path_to_error::Deserializer::new(&mut json, &mut track);
         DocumentSeed(&mut collected).deserialize(tracked)
     };
+    if let Some(failure) = collected.emitter.failure.take() {
+        return Err(failure);
+    }
     if let Err(error) = result {
         return Err(json_error(&track.path().to_string(), &error));
     }
@@ -81,6 +106,7 @@ pub(crate) fn json_error(path: &str, error: &serde_json::Error) -> SbomError {
 }
 
 fn finish(collected: Collected) -> Result<Sbom, SbomError> {
+    let mut collected = collected;
     if collected.csaf_document {
         return Err(SbomError::NotAnSbom {
             what: "a CSAF advisory (top-level `document` object)".into(),
@@ -117,13 +143,18 @@ fn finish(collected: Collected) -> Result<Sbom, SbomError> {
             .cdx_metadata
             .map(|raw| cyclonedx::convert_metadata(raw, &mut warnings))
             .unwrap_or_default();
-        let mut components = collected.components;
-        components.extend(product_parts);
+        if !collected
+            .emitter
+            .emit_all(product_parts, "$.metadata.component.components")
+        {
+            if let Some(failure) = collected.emitter.failure.take() {
+                return Err(failure);
+            }
+        }
         let mut sbom = Sbom::new(SbomFormat::CycloneDx, Encoding::Json, spec_version);
         sbom.serial = collected.serial;
         sbom.revision = collected.revision;
         sbom.metadata = metadata;
-        sbom.components = components;
         sbom.dependencies = collected.cdx_dependencies;
         sbom.warnings = warnings;
         return Ok(sbom);
@@ -148,11 +179,10 @@ fn finish(collected: Collected) -> Result<Sbom, SbomError> {
             tools: creators_to_tools(creators),
             component: None,
         };
-        sbom.components = collected.components;
         let mut describes = collected.spdx_describes;
         describes.extend(collected.spdx_edges.described.iter().cloned());
         sbom.dependencies = collected.spdx_edges.finish();
-        describe_root(&mut sbom, &describes);
+        describe_root(&mut sbom, &describes, collected.emitter.summaries.as_ref());
         sbom.warnings = collected.warnings;
         return Ok(sbom);
     }
@@ -204,13 +234,17 @@ pub(crate) fn creators_to_tools(creators: Vec<String>) -> Vec<Tool> {
 }
 
 /// Fills product name/version/supplier from the package the document describes, when there is one.
-pub(crate) fn describe_root(sbom: &mut Sbom, describes: &[String]) {
-    let [root] = describes else { return };
-    if let Some(package) = sbom
-        .components
-        .iter()
-        .find(|component| component.bom_ref.as_deref() == Some(root.as_str()))
-    {
+pub(crate) fn describe_root(
+    sbom: &mut Sbom,
+    describes: &[String],
+    summaries: Option<&HashMap<String, Summary>>,
+) {
+    // `documentDescribes` and a `DESCRIBES` relationship often name the same element.
+    let mut distinct: Vec<&String> = describes.iter().collect();
+    distinct.sort();
+    distinct.dedup();
+    let [root] = distinct[..] else { return };
+    if let Some(package) = summaries.and_then(|summaries| summaries.get(root)) {
         sbom.metadata.version = package.version.clone();
         sbom.metadata.supplier = package.supplier.clone().or(sbom.metadata.supplier.take());
         if sbom.metadata.name.is_none() {
@@ -219,16 +253,16 @@ pub(crate) fn describe_root(sbom: &mut Sbom, describes: &[String]) {
     }
 }
 
-struct DocumentSeed<'a>(&'a mut Collected);
+struct DocumentSeed<'a, 's>(&'a mut Collected<'s>);
 
-impl<'de> DeserializeSeed<'de> for DocumentSeed<'_> {
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for DocumentSeed<'_> {
+impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -269,6 +303,11 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
                 }
                 "packages" => {
                     doc.has_packages = true;
+                    doc.emitter.summaries = Some(HashMap::new());
+                    if !doc.spdx_describes.is_empty() {
+                        doc.emitter.summarise_only =
+                            Some(doc.spdx_describes.iter().cloned().collect());
+                    }
                     map.next_value_seed(ArraySeed {
                         doc: &mut *doc,
                         kind: ArrayKind::SpdxPackages,
@@ -309,12 +348,12 @@ enum ArrayKind {
     Counted,
 }
 
-struct ArraySeed<'a> {
-    doc: &'a mut Collected,
+struct ArraySeed<'a, 's> {
+    doc: &'a mut Collected<'s>,
     kind: ArrayKind,
 }
 
-impl<'de> DeserializeSeed<'de> for ArraySeed<'_> {
+impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         // `deserialize_any` so that `null` reaches `visit_unit` and a wrong type gets our wording.
@@ -322,7 +361,7 @@ impl<'de> DeserializeSeed<'de> for ArraySeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for ArraySeed<'_> {
+impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -345,14 +384,22 @@ impl<'de> Visitor<'de> for ArraySeed<'_> {
         let mut index = 0usize;
         match self.kind {
             ArrayKind::CdxComponents => {
+                let mut flattened = Vec::new();
                 while let Some(raw) = seq.next_element::<RawComponent>()? {
+                    let location = format!("$.components[{index}]");
                     cyclonedx::flatten_component(
                         raw,
                         None,
-                        &format!("$.components[{index}]"),
-                        &mut doc.components,
+                        &location,
+                        &mut flattened,
                         &mut doc.warnings,
                     );
+                    if !doc
+                        .emitter
+                        .emit_all(std::mem::take(&mut flattened), &location)
+                    {
+                        return Err(de::Error::custom("the component sink stopped reading"));
+                    }
                     index += 1;
                 }
             }
@@ -366,12 +413,11 @@ impl<'de> Visitor<'de> for ArraySeed<'_> {
             }
             ArrayKind::SpdxPackages => {
                 while let Some(raw) = seq.next_element::<RawPackage>()? {
-                    let component = spdx::convert_package(
-                        raw,
-                        &format!("$.packages[{index}]"),
-                        &mut doc.warnings,
-                    );
-                    doc.components.push(component);
+                    let location = format!("$.packages[{index}]");
+                    let component = spdx::convert_package(raw, &location, &mut doc.warnings);
+                    if !doc.emitter.emit(component, &location) {
+                        return Err(de::Error::custom("the component sink stopped reading"));
+                    }
                     index += 1;
                 }
             }

@@ -28,6 +28,7 @@
 pub mod dedupe;
 pub mod error;
 pub mod model;
+pub mod sink;
 pub mod validate;
 pub mod write;
 
@@ -47,6 +48,7 @@ pub use crate::model::{
     Component, ComponentKind, Dependency, Encoding, Hash, License, Metadata, Property, Sbom,
     SbomFormat, Scope, Tool, Warning,
 };
+pub use crate::sink::ComponentSink;
 
 use crate::input::BoundedReader;
 
@@ -55,6 +57,19 @@ const READ_BUFFER_BYTES: usize = 256 * 1024;
 
 /// Reads an SBOM file; a file larger than the limit is rejected before any byte is read.
 pub fn read_sbom_path(path: &Path, options: &ReadOptions) -> Result<Sbom, SbomError> {
+    let mut components = Vec::new();
+    let mut sbom = read_sbom_path_into(path, options, &mut components)?;
+    sbom.components = components;
+    Ok(sbom)
+}
+
+/// Like [`read_sbom_path`], but each component goes to `sink` as soon as it is read; the returned
+/// [`Sbom`] has everything except `components`.
+pub fn read_sbom_path_into(
+    path: &Path,
+    options: &ReadOptions,
+    sink: &mut dyn ComponentSink,
+) -> Result<Sbom, SbomError> {
     let file_error = |source| SbomError::File {
         path: path.to_path_buf(),
         source,
@@ -66,13 +81,27 @@ pub fn read_sbom_path(path: &Path, options: &ReadOptions) -> Result<Sbom, SbomEr
             limit: options.max_bytes,
         });
     }
-    read_sbom(file, options)
+    read_sbom_into(file, options, sink)
 }
 
 /// Reads an SBOM of any supported format from a byte stream, detecting the format from content.
 pub fn read_sbom<R: Read>(reader: R, options: &ReadOptions) -> Result<Sbom, SbomError> {
+    let mut components = Vec::new();
+    let mut sbom = read_sbom_into(reader, options, &mut components)?;
+    sbom.components = components;
+    Ok(sbom)
+}
+
+/// Like [`read_sbom`], but each component goes to `sink` as soon as it is read (a nested
+/// component right after its parent), so a caller that stores components never holds them all;
+/// the returned [`Sbom`] has everything except `components`.
+pub fn read_sbom_into<R: Read>(
+    reader: R,
+    options: &ReadOptions,
+    sink: &mut dyn ComponentSink,
+) -> Result<Sbom, SbomError> {
     let mut bounded = BoundedReader::new(reader, options.max_bytes);
-    let result = read_bounded(&mut bounded);
+    let result = read_bounded(&mut bounded, sink);
     if bounded.exceeded {
         return Err(SbomError::TooLarge {
             limit: options.max_bytes,
@@ -108,7 +137,10 @@ pub fn detect_encoding(prefix: &[u8]) -> Result<Encoding, SbomError> {
     }
 }
 
-fn read_bounded<R: Read>(bounded: &mut BoundedReader<R>) -> Result<Sbom, SbomError> {
+fn read_bounded<R: Read>(
+    bounded: &mut BoundedReader<R>,
+    sink: &mut dyn ComponentSink,
+) -> Result<Sbom, SbomError> {
     let lines = bounded.lines.clone();
     let mut buffered = BufReader::with_capacity(READ_BUFFER_BYTES, bounded);
     let prefix = buffered.fill_buf().map_err(SbomError::Io)?;
@@ -118,8 +150,8 @@ fn read_bounded<R: Read>(bounded: &mut BoundedReader<R>) -> Result<Sbom, SbomErr
         buffered.consume(3);
     }
     match encoding {
-        Encoding::Json => json::read(buffered),
-        Encoding::Xml => xml::read(buffered, &lines, if has_bom { 3 } else { 0 }),
-        Encoding::TagValue => tagvalue::read(buffered),
+        Encoding::Json => json::read(buffered, sink),
+        Encoding::Xml => xml::read(buffered, &lines, if has_bom { 3 } else { 0 }, sink),
+        Encoding::TagValue => tagvalue::read(buffered, sink),
     }
 }

@@ -11,6 +11,7 @@ use std::io::BufRead;
 use crate::error::SbomError;
 use crate::json::{creators_organization, creators_to_tools, describe_root};
 use crate::model::{Encoding, Sbom, SbomFormat};
+use crate::sink::{ComponentSink, Emitter};
 use crate::spdx::{self, EdgeCollector, RawChecksum, RawExternalRef, RawPackage, RawRelationship};
 
 enum Section {
@@ -20,8 +21,9 @@ enum Section {
     Other,
 }
 
-struct State {
+struct State<'s> {
     sbom: Sbom,
+    emitter: Emitter<'s>,
     spdx_version: Option<String>,
     creators: Vec<String>,
     describes: Vec<String>,
@@ -30,22 +32,31 @@ struct State {
     package_count: usize,
 }
 
-impl State {
-    fn close_section(&mut self) {
+impl State<'_> {
+    fn close_section(&mut self) -> Result<(), SbomError> {
         if let Section::Package(package, line) =
             std::mem::replace(&mut self.section, Section::Other)
         {
             let location = format!("line {line} (package {})", self.package_count);
             let component = spdx::convert_package(*package, &location, &mut self.sbom.warnings);
-            self.sbom.components.push(component);
+            if !self.emitter.emit(component, &location) {
+                if let Some(failure) = self.emitter.failure.take() {
+                    return Err(failure);
+                }
+            }
             self.package_count += 1;
         }
+        Ok(())
     }
 }
 
-pub(crate) fn read<R: BufRead>(reader: R) -> Result<Sbom, SbomError> {
+pub(crate) fn read<R: BufRead>(reader: R, sink: &mut dyn ComponentSink) -> Result<Sbom, SbomError> {
+    let mut emitter = Emitter::new(sink);
+    // Which package the document describes may be said after the packages: remember summaries.
+    emitter.summaries = Some(std::collections::HashMap::new());
     let mut state = State {
         sbom: Sbom::new(SbomFormat::Spdx, Encoding::TagValue, ""),
+        emitter,
         spdx_version: None,
         creators: Vec::new(),
         describes: Vec::new(),
@@ -90,7 +101,7 @@ pub(crate) fn read<R: BufRead>(reader: R) -> Result<Sbom, SbomError> {
         }
         apply(&mut state, tag, value, tag_line)?;
     }
-    state.close_section();
+    state.close_section()?;
     let spdx_version = state.spdx_version.ok_or_else(|| {
         tag_error(
             line_number,
@@ -110,7 +121,7 @@ pub(crate) fn read<R: BufRead>(reader: R) -> Result<Sbom, SbomError> {
     let mut describes = state.describes;
     describes.extend(state.edges.described.iter().cloned());
     sbom.dependencies = state.edges.finish();
-    describe_root(&mut sbom, &describes);
+    describe_root(&mut sbom, &describes, state.emitter.summaries.as_ref());
     Ok(sbom)
 }
 
@@ -121,7 +132,7 @@ fn tag_error(line: usize, message: String) -> SbomError {
 fn apply(state: &mut State, tag: &str, value: String, line: usize) -> Result<(), SbomError> {
     match tag {
         "PackageName" => {
-            state.close_section();
+            state.close_section()?;
             state.section = Section::Package(
                 Box::new(RawPackage {
                     name: Some(value),
@@ -132,7 +143,7 @@ fn apply(state: &mut State, tag: &str, value: String, line: usize) -> Result<(),
             return Ok(());
         }
         "FileName" | "SnippetSPDXID" | "LicenseID" => {
-            state.close_section();
+            state.close_section()?;
             state.section = Section::Other;
             return Ok(());
         }

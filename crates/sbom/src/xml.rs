@@ -25,6 +25,7 @@ use crate::cyclonedx::{
 use crate::error::SbomError;
 use crate::input::LineIndex;
 use crate::model::{Dependency, Encoding, Sbom, SbomFormat};
+use crate::sink::{ComponentSink, Emitter};
 
 const NAMESPACE_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
 
@@ -331,12 +332,14 @@ fn namespace_of(result: &ResolveResult) -> Option<String> {
     }
 }
 
-/// Reads a CycloneDX XML document, streaming over components.
+/// Reads a CycloneDX XML document, streaming components to `sink`.
 pub(crate) fn read<R: BufRead>(
     reader: R,
     lines: &Rc<RefCell<LineIndex>>,
     base_offset: u64,
+    sink: &mut dyn ComponentSink,
 ) -> Result<Sbom, SbomError> {
+    let mut emitter = Emitter::new(sink);
     let mut pull = XmlPull::new(reader, lines, base_offset);
     let root = pull.read_root()?;
     let spec_version = pull.spec_version().to_string();
@@ -394,13 +397,20 @@ pub(crate) fn read<R: BufRead>(
                                 continue;
                             }
                             pull.fill(&mut component, empty)?;
+                            let location = format!("bom/components/component[{component_count}]");
+                            let mut flattened = Vec::new();
                             cyclonedx::flatten_component(
                                 raw_component(&component),
                                 None,
-                                &format!("bom/components/component[{component_count}]"),
-                                &mut sbom.components,
+                                &location,
+                                &mut flattened,
                                 &mut sbom.warnings,
                             );
+                            if !emitter.emit_all(flattened, &location) {
+                                if let Some(failure) = emitter.failure.take() {
+                                    return Err(failure);
+                                }
+                            }
                             component_count += 1;
                         }
                     }
@@ -452,7 +462,14 @@ pub(crate) fn read<R: BufRead>(
         }
     }
     pull.expect_end_of_document()?;
-    sbom.components.extend(product_parts_of_metadata);
+    if !emitter.emit_all(
+        product_parts_of_metadata,
+        "bom/metadata/component/components",
+    ) {
+        if let Some(failure) = emitter.failure.take() {
+            return Err(failure);
+        }
+    }
     if !has_components && vulnerabilities > 0 {
         return Err(SbomError::NotAnSbom {
             what: format!(

@@ -218,3 +218,22 @@ fn nested_components_are_flattened_with_their_parent() {
         );
     }
 }
+
+#[test]
+fn spdx_metadata_comes_from_the_described_package() {
+    let path = common::data_dir().join("sbom-corpus/spdx/ubi9-9.2-755.1697625012.json");
+    let sbom = read_sbom_path(&path, &ReadOptions::default())
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    assert_eq!(sbom.spec_version, "2.2");
+    assert_eq!(sbom.metadata.name.as_deref(), Some("ubi9-container"));
+    assert_eq!(sbom.metadata.version.as_deref(), Some("9.2-755.1697625012"));
+    assert_eq!(sbom.metadata.supplier.as_deref(), Some("Red Hat"));
+    assert_eq!(
+        sbom.metadata.timestamp.as_deref(),
+        Some("2023-11-01T13:30:00Z")
+    );
+    assert!(sbom
+        .components
+        .iter()
+        .all(|component| !component.name.is_empty()));
+}

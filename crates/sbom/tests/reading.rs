@@ -106,3 +106,64 @@ fn spdx_relationships_point_from_dependent_to_dependency() {
     assert_eq!(sbom.metadata.name.as_deref(), Some("doc"));
     assert_eq!(sbom.metadata.tools[0].name, "gen");
 }
+
+/// A sink that stores nothing and stops after a number of components.
+struct Counting {
+    seen: usize,
+    stop_after: usize,
+}
+
+impl sanso_sbom::ComponentSink for Counting {
+    fn accept(
+        &mut self,
+        _component: sanso_sbom::Component,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        if self.seen == self.stop_after {
+            return Err("storage is full".into());
+        }
+        self.seen += 1;
+        Ok(())
+    }
+}
+
+#[test]
+fn components_stream_to_a_sink_and_a_sink_error_stops_reading() {
+    let json = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+        {"type": "library", "name": "a"}, {"type": "library", "name": "b",
+         "components": [{"type": "file", "name": "b1"}]}, {"type": "library", "name": "c"}]}"#;
+    let xml = r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>
+        <component type="library"><name>a</name></component>
+        <component type="library"><name>b</name><components><component type="file"><name>b1</name></component></components></component>
+        <component type="library"><name>c</name></component></components></bom>"#;
+    let spdx = "SPDXVersion: SPDX-2.3\nPackageName: a\nSPDXID: SPDXRef-a\nPackageName: b\nSPDXID: SPDXRef-b\n\
+PackageName: b1\nSPDXID: SPDXRef-b1\nPackageName: c\nSPDXID: SPDXRef-c\n\
+Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-c\n";
+    for document in [json, xml, spdx] {
+        let mut all = Counting {
+            seen: 0,
+            stop_after: usize::MAX,
+        };
+        let sbom =
+            sanso_sbom::read_sbom_into(document.as_bytes(), &ReadOptions::default(), &mut all)
+                .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(all.seen, 4);
+        assert!(sbom.components.is_empty());
+        let mut full = Counting {
+            seen: 0,
+            stop_after: 2,
+        };
+        match sanso_sbom::read_sbom_into(document.as_bytes(), &ReadOptions::default(), &mut full) {
+            Err(sanso_sbom::SbomError::Sink { location, source }) => {
+                assert_eq!(source.to_string(), "storage is full");
+                assert!(!location.is_empty());
+            }
+            other => panic!("expected the sink's error, got {other:?}"),
+        }
+    }
+    let sbom = read(spdx);
+    assert_eq!(
+        sbom.metadata.name.as_deref(),
+        Some("c"),
+        "described package found after streaming"
+    );
+}
