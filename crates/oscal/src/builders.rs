@@ -36,6 +36,18 @@ pub fn now_timestamp() -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
 }
 
+/// OSCAL `date-time-with-timezone`: RFC 3339 with an explicit offset (`2026-11-01T09:00:00+09:00`).
+fn check_timestamp(value: &str, json_path: impl Fn() -> String) -> Result<()> {
+    match OffsetDateTime::parse(value, &Rfc3339) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(OscalError::InvalidValue {
+            json_path: json_path(),
+            value: value.to_string(),
+            expected: "an RFC 3339 date-time with time zone (e.g. 2026-11-01T09:00:00+09:00)",
+        }),
+    }
+}
+
 /// Document-level facts for a generated document.
 #[derive(Debug, Clone)]
 pub struct DocumentInfo {
@@ -47,6 +59,13 @@ pub struct DocumentInfo {
 }
 
 impl DocumentInfo {
+    fn check(&self) -> Result<()> {
+        match &self.last_modified {
+            Some(ts) => check_timestamp(ts, || "info.last-modified".to_string()),
+            None => Ok(()),
+        }
+    }
+
     fn metadata(&self) -> Metadata {
         Metadata {
             title: self.title.clone(),
@@ -111,12 +130,27 @@ pub struct ResultInput {
 
 /// Builds an assessment-results document. `import_ap_href` names the assessment plan it answers
 /// (OSCAL requires one; sanso points at its own plan export or a `#uuid` back-matter entry).
+/// Timestamps are checked (OSCAL needs RFC 3339 with a time zone); the error names the input.
 pub fn assessment_results(
     info: &DocumentInfo,
     import_ap_href: &str,
     results: &[ResultInput],
-) -> AssessmentResults {
-    AssessmentResults {
+) -> Result<AssessmentResults> {
+    info.check()?;
+    for (r, result) in results.iter().enumerate() {
+        check_timestamp(&result.start, || format!("results[{r}].start"))?;
+        if let Some(end) = &result.end {
+            check_timestamp(end, || format!("results[{r}].end"))?;
+        }
+        for (f, finding) in result.findings.iter().enumerate() {
+            for (o, observation) in finding.observations.iter().enumerate() {
+                check_timestamp(&observation.collected, || {
+                    format!("results[{r}].findings[{f}].observations[{o}].collected")
+                })?;
+            }
+        }
+    }
+    Ok(AssessmentResults {
         uuid: new_uuid(),
         metadata: info.metadata(),
         import_ap: ImportRef {
@@ -126,7 +160,7 @@ pub fn assessment_results(
         local_definitions: None,
         results: results.iter().map(build_result).collect(),
         back_matter: None,
-    }
+    })
 }
 
 fn build_result(input: &ResultInput) -> AssessmentResult {
@@ -238,9 +272,13 @@ pub fn poam(
     observations: &[Observation],
     items: &[PoamItemInput],
 ) -> Result<PlanOfActionAndMilestones> {
+    info.check()?;
     let mut risks = Vec::new();
     let mut poam_items = Vec::new();
     for (index, item) in items.iter().enumerate() {
+        if let Some(due) = &item.due {
+            check_timestamp(due, || format!("items[{index}].due"))?;
+        }
         for (k, finding_uuid) in item.related_findings.iter().enumerate() {
             if !findings.iter().any(|f| &f.uuid == finding_uuid) {
                 return Err(OscalError::BadResourceReference {

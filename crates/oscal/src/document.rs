@@ -66,8 +66,11 @@ pub enum Document {
     Profile(Profile),
     AssessmentResults(AssessmentResults),
     PlanOfActionAndMilestones(PlanOfActionAndMilestones),
-    /// Another OSCAL model (SSP, component definition, assessment plan …): only its root name.
-    Other(String),
+    /// Another OSCAL model (SSP, component definition, assessment plan …), kept verbatim.
+    Other {
+        root: String,
+        content: serde_json::Value,
+    },
 }
 
 impl Document {
@@ -78,7 +81,7 @@ impl Document {
             Document::Profile(_) => "profile",
             Document::AssessmentResults(_) => "assessment-results",
             Document::PlanOfActionAndMilestones(_) => "plan-of-action-and-milestones",
-            Document::Other(name) => name,
+            Document::Other { root, .. } => root,
         }
     }
 }
@@ -109,10 +112,10 @@ impl<'de> Deserialize<'de> for Document {
                             map.next_value::<IgnoredAny>()?;
                             continue;
                         }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                            Document::Other(key)
-                        }
+                        _ => Document::Other {
+                            content: map.next_value()?,
+                            root: key,
+                        },
                     };
                     if found.is_some() {
                         return Err(de::Error::custom("more than one OSCAL root"));
@@ -136,7 +139,7 @@ impl Serialize for Document {
             Document::PlanOfActionAndMilestones(p) => {
                 map.serialize_entry("plan-of-action-and-milestones", p)?
             }
-            Document::Other(name) => map.serialize_entry(name, &serde_json::Map::new())?,
+            Document::Other { root, content } => map.serialize_entry(root, content)?,
         }
         map.end()
     }

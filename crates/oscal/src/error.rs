@@ -137,6 +137,14 @@ pub enum OscalError {
         param_id: String,
     },
 
+    /// Plain data given to a builder that OSCAL would reject (e.g. a date without a time zone).
+    #[error("{json_path}: `{value}` is not {expected}")]
+    InvalidValue {
+        json_path: String,
+        value: String,
+        expected: &'static str,
+    },
+
     /// Serialising a document failed (should not happen for the model types).
     #[error("writing OSCAL JSON: {0}")]
     Serialize(#[from] serde_json::Error),

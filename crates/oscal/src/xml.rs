@@ -482,9 +482,10 @@ fn element_value(element: &Element, parent: &str) -> Value {
     Value::Object(object)
 }
 
-/// Collapses runs of XML whitespace into one space.
+/// Appends `text` with runs of XML whitespace collapsed into one space, also across the
+/// boundary with what `out` already ends with ("a " + " <em>b</em>").
 fn collapse_whitespace(text: &str, out: &mut String) {
-    let mut in_space = false;
+    let mut in_space = out.ends_with(' ');
     for c in text.chars() {
         if c.is_whitespace() {
             if !in_space {
@@ -505,10 +506,6 @@ fn inline_markdown(nodes: &[Node]) -> String {
             Node::Text(t) => collapse_whitespace(t, &mut out),
             Node::Element(e) => inline_element(e, &mut out),
         }
-    }
-    // Whitespace collapsed across node boundaries ("a <em>b</em>") may leave double spaces.
-    while out.contains("  ") {
-        out = out.replace("  ", " ");
     }
     out
 }

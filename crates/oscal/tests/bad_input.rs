@@ -236,3 +236,29 @@ fn missing_file() {
         Err(OscalError::Io { .. })
     ));
 }
+
+#[test]
+fn builders_reject_dates_without_time_zone() {
+    use sanso_oscal::builders::{assessment_results, DocumentInfo, ResultInput};
+    let info = DocumentInfo {
+        title: "t".to_string(),
+        version: "1".to_string(),
+        last_modified: None,
+    };
+    let result = ResultInput {
+        title: "r".to_string(),
+        description: "d".to_string(),
+        start: "2026-11-01".to_string(),
+        end: None,
+        findings: Vec::new(),
+    };
+    match assessment_results(&info, "#ap", &[result]) {
+        Err(OscalError::InvalidValue {
+            json_path, value, ..
+        }) => {
+            assert_eq!(json_path, "results[0].start");
+            assert_eq!(value, "2026-11-01");
+        }
+        other => panic!("expected InvalidValue, got {other:?}"),
+    }
+}

@@ -11,7 +11,7 @@ use sanso_oscal::builders::{
     assessment_results, poam, ControlFinding, DocumentInfo, FindingState, ObservationInput,
     PoamItemInput, RemediationInput, ResultInput,
 };
-use sanso_oscal::{resolve_profile, write_json, Document};
+use sanso_oscal::{read_catalog, resolve_profile, write_json, Document};
 
 fn info(title: &str) -> DocumentInfo {
     DocumentInfo {
@@ -71,7 +71,8 @@ fn trestle_reads_resolved_catalog_assessment_results_and_poam() {
             end: Some("2026-11-05T00:00:00+09:00".to_string()),
             findings,
         }],
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let ar_path = dir.path().join("assessment-results.json");
     let failing: Vec<_> = results.results[0]
         .findings
@@ -104,10 +105,24 @@ fn trestle_reads_resolved_catalog_assessment_results_and_poam() {
     write_json(&Document::PlanOfActionAndMilestones(plan), &poam_path)
         .unwrap_or_else(|e| panic!("{e}"));
 
+    // The XML catalogs, converted to OSCAL JSON, must be valid too (checks the XML mapping).
+    let mut converted = Vec::new();
+    for name in [
+        "NIST_CSF_v2.0_catalog.xml",
+        "NIST_SP800-171_rev3_catalog.xml",
+    ] {
+        let catalog = read_catalog(&common::data_file(name)).unwrap_or_else(|e| panic!("{e}"));
+        let out = dir.path().join(name.replace(".xml", ".json"));
+        write_json(&Document::Catalog(catalog), &out).unwrap_or_else(|e| panic!("{e}"));
+        converted.push(out);
+    }
+
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trestle_check.py");
     let output = Command::new("python3")
         .arg(&script)
         .args(["catalog", &catalog_path.to_string_lossy()])
+        .args(["catalog", &converted[0].to_string_lossy()])
+        .args(["catalog", &converted[1].to_string_lossy()])
         .args(["assessment-results", &ar_path.to_string_lossy()])
         .args(["poam", &poam_path.to_string_lossy()])
         .output()
@@ -125,6 +140,6 @@ fn trestle_reads_resolved_catalog_assessment_results_and_poam() {
         "trestle rejected sanso's OSCAL JSON:\n{stdout}\n{stderr}"
     );
     let ok = stdout.lines().filter(|l| l.starts_with("ok ")).count();
-    println!("trestle: {ok}/3 documents read");
-    assert_eq!(ok, 3);
+    println!("trestle: {ok}/5 documents read");
+    assert_eq!(ok, 5);
 }
