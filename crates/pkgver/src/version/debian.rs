@@ -8,7 +8,7 @@
 //! then the end, then letters, then all other characters; digit runs compare
 //! numerically (empty = 0).
 
-use super::num::{cmp_digit_str, Num};
+use super::num::{cmp_digit_bytes, Num};
 use super::{Ecosystem, VersionError};
 use std::cmp::Ordering;
 
@@ -112,9 +112,7 @@ pub fn verrevcmp(a: &str, b: &str) -> Ordering {
         while j < b.len() && b[j].is_ascii_digit() {
             j += 1;
         }
-        let da = std::str::from_utf8(&a[si..i]).unwrap_or("");
-        let db = std::str::from_utf8(&b[sj..j]).unwrap_or("");
-        match cmp_digit_str(da, db) {
+        match cmp_digit_bytes(&a[si..i], &b[sj..j]) {
             Ordering::Equal => {}
             o => return o,
         }

@@ -78,8 +78,14 @@ impl fmt::Display for Num {
 
 /// Compares two digit strings numerically without allocating.
 pub fn cmp_digit_str(a: &str, b: &str) -> Ordering {
-    let a = a.trim_start_matches('0');
-    let b = b.trim_start_matches('0');
+    cmp_digit_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// Compares two ASCII digit runs numerically: leading zeros dropped, then
+/// the longer run is larger, equal lengths compare byte-wise.
+pub fn cmp_digit_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    let a = &a[a.iter().position(|&c| c != b'0').unwrap_or(a.len())..];
+    let b = &b[b.iter().position(|&c| c != b'0').unwrap_or(b.len())..];
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 

@@ -10,7 +10,7 @@
 //! letters byte-wise; when one side runs out, the side with segments left is
 //! newer.
 
-use super::num::{cmp_digit_str, Num};
+use super::num::{cmp_digit_bytes, Num};
 use super::{Ecosystem, VersionError};
 use std::cmp::Ordering;
 
@@ -156,10 +156,7 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
             };
         }
         let o = if numeric {
-            cmp_digit_str(
-                std::str::from_utf8(sa).unwrap_or(""),
-                std::str::from_utf8(sb).unwrap_or(""),
-            )
+            cmp_digit_bytes(sa, sb)
         } else {
             sa.cmp(sb)
         };
@@ -281,10 +278,7 @@ pub fn alpm_vercmp(a: &str, b: &str) -> Ordering {
             };
         }
         let o = if numeric {
-            cmp_digit_str(
-                std::str::from_utf8(sa).unwrap_or(""),
-                std::str::from_utf8(sb).unwrap_or(""),
-            )
+            cmp_digit_bytes(sa, sb)
         } else {
             sa.cmp(sb)
         };
