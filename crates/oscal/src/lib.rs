@@ -10,6 +10,7 @@
 //! * [`xml`] — OSCAL XML → the OSCAL JSON shape (markup → Markdown).
 //! * [`resolve`] — profile resolution (import, select, merge, modify).
 //! * [`builders`] — assessment-results and POA&M from plain data.
+//! * [`prose`] — parameter insertions rendered for people (`[Assignment: …]`).
 //! * [`error`] — typed errors naming file and location.
 //!
 //! ```no_run
@@ -23,6 +24,7 @@ pub mod builders;
 pub mod document;
 pub mod error;
 pub mod model;
+pub mod prose;
 pub mod resolve;
 pub mod xml;
 

@@ -157,3 +157,45 @@ fn high_baseline_matches_nist_resolved_catalog() {
         .iter()
         .any(|p| p.name == "resolution-timestamp"));
 }
+
+#[test]
+fn high_baseline_prose_renders_every_insertion() {
+    use sanso_oscal::prose::{parameter_index, render_prose};
+    let profile = common::data_file("NIST_SP-800-53_rev5_HIGH-baseline_profile.json");
+    let resolved = resolve_profile(&profile).unwrap_or_else(|e| panic!("{e}"));
+    let params = parameter_index(&resolved);
+    let (mut inserts, mut rendered) = (0, 0);
+    fn walk(parts: &[Part], out: &mut Vec<String>) {
+        for p in parts {
+            out.extend(p.prose.clone());
+            walk(&p.parts, out);
+        }
+    }
+    for control in resolved.all_controls() {
+        let mut prose = Vec::new();
+        walk(&control.parts, &mut prose);
+        for text in prose {
+            let n = text.matches("{{ insert: param,").count();
+            inserts += n;
+            let out = render_prose(&text, &params);
+            if n > 0 && !out.contains("{{") {
+                rendered += n;
+            }
+        }
+    }
+    println!("800-53 rev5 HIGH: parameter insertions rendered {rendered}/{inserts}");
+    assert!(inserts > 0);
+    assert_eq!(
+        rendered, inserts,
+        "every insertion names a parameter of the resolved catalog"
+    );
+    let ac1 = resolved.control("ac-1").expect("ac-1");
+    let a = render_prose(
+        ac1.parts[0].parts[0].prose.as_deref().unwrap_or_default(),
+        &params,
+    );
+    assert_eq!(
+        a,
+        "Develop, document, and disseminate to [Assignment: organization-defined personnel or roles]:"
+    );
+}
