@@ -38,7 +38,7 @@ fn generated_csv(prefix: &str) -> String {
             .collect();
         csv.push_str(&format!(
             "{prefix},1,F{} > {prefix}.G{},{prefix}-{i},要件{i},Requirement {i},{},\"{}\",{},{},{}\n",
-            i % 4,
+            (i % 50) % 4,
             i % 50,
             if i % 3 == 0 { "advanced" } else { "basic" },
             criteria.join("\n"),

@@ -294,9 +294,14 @@ pub fn check_answers<'a>(
     answers: &'a [Answer],
 ) -> Result<HashMap<&'a str, &'a Answer>, Vec<AssessmentError>> {
     let mut errors = Vec::new();
+    let requirements: HashMap<&str, &Requirement> = catalog
+        .requirements()
+        .into_iter()
+        .map(|(_, r)| (r.id.as_str(), r))
+        .collect();
     let mut by_id: HashMap<&str, (usize, &Answer)> = HashMap::new();
     for (index, answer) in answers.iter().enumerate() {
-        let Some(requirement) = catalog.find_requirement(&answer.requirement_id) else {
+        let Some(requirement) = requirements.get(answer.requirement_id.as_str()).copied() else {
             errors.push(AssessmentError::UnknownRequirement {
                 index,
                 requirement_id: answer.requirement_id.clone(),

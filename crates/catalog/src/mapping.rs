@@ -341,9 +341,19 @@ pub fn infer_answers(
         .map(|a| (a.requirement_id.as_str(), a.status))
         .collect();
 
+    let requirement_ids = |catalog: &Catalog| -> HashSet<String> {
+        catalog
+            .requirements()
+            .into_iter()
+            .map(|(_, r)| r.id.clone())
+            .collect()
+    };
+    let source_requirements = requirement_ids(source);
+    let target_requirements = requirement_ids(target);
+
     // Status of a source-side item: an answered requirement, or a group's combined status.
     let source_status = |id: &str| -> Option<AnswerStatus> {
-        if source.find_requirement(id).is_some() {
+        if source_requirements.contains(id) {
             return answer_status.get(id).copied();
         }
         let group = source.find_group(id)?;
@@ -424,7 +434,7 @@ pub fn infer_answers(
             frontier = next;
         }
         for (item, arrived) in frontier {
-            let requirement_ids = if target.find_requirement(&item).is_some() {
+            let reached = if target_requirements.contains(&item) {
                 vec![item.clone()]
             } else if let Some(group) = target.find_group(&item) {
                 let mut ids = Vec::new();
@@ -433,7 +443,7 @@ pub fn infer_answers(
             } else {
                 Vec::new()
             };
-            for requirement_id in requirement_ids {
+            for requirement_id in reached {
                 for contribution in &arrived {
                     // The same path can be reached twice when one chain is a reordering of
                     // another; count each path once.

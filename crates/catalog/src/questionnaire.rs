@@ -507,6 +507,16 @@ pub fn import(bytes: &[u8], catalog: &Catalog) -> Result<Vec<Answer>, Vec<Import
             .unwrap_or_else(|| key.to_string())
     };
 
+    // Indexes, so that each row is a lookup rather than a walk of the catalog tree.
+    let mut requirement_by_id: HashMap<&str, &Requirement> = HashMap::new();
+    let mut parent_of_criterion: HashMap<&str, &Requirement> = HashMap::new();
+    for (_, requirement) in catalog.requirements() {
+        requirement_by_id.insert(&requirement.id, requirement);
+        for criterion in &requirement.criteria {
+            parent_of_criterion.insert(&criterion.id, requirement);
+        }
+    }
+
     let mut answers: HashMap<String, Answer> = HashMap::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut explicit_status: HashSet<String> = HashSet::new();
@@ -552,7 +562,7 @@ pub fn import(bytes: &[u8], catalog: &Catalog) -> Result<Vec<Answer>, Vec<Import
         let kind = text("kind");
         match kind.as_str() {
             "requirement" => {
-                let Some(requirement) = catalog.find_requirement(&id) else {
+                let Some(requirement) = requirement_by_id.get(id.as_str()).copied() else {
                     error(
                         "id",
                         format!(
@@ -650,12 +660,7 @@ pub fn import(bytes: &[u8], catalog: &Catalog) -> Result<Vec<Answer>, Vec<Import
                 );
             }
             "criterion" => {
-                let parent = catalog
-                    .requirements()
-                    .into_iter()
-                    .map(|(_, r)| r)
-                    .find(|r| r.criteria.iter().any(|c| c.id == id));
-                let Some(parent) = parent else {
+                let Some(parent) = parent_of_criterion.get(id.as_str()).copied() else {
                     error(
                         "id",
                         format!(

@@ -652,6 +652,28 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
             errors.push(at.error(Column::GroupPath, "group_path is empty".into()));
             continue;
         }
+        // A group id names one group: the same id under another parent is a table error, not
+        // a second group (validation would only catch it without a row to point at).
+        let mut misplaced = false;
+        for pair in path.windows(2) {
+            if let Some(parent) = parent_of_group(&catalog.groups, None, &pair[1]) {
+                if parent.as_deref() != Some(pair[0].as_str()) {
+                    errors.push(at.error(
+                        Column::GroupPath,
+                        format!(
+                            "group {:?} already exists under {}, not under {:?}",
+                            pair[1],
+                            parent.map_or("the top level".to_string(), |p| format!("{p:?}")),
+                            pair[0]
+                        ),
+                    ));
+                    misplaced = true;
+                }
+            }
+        }
+        if misplaced {
+            continue;
+        }
         let group_title =
             LocalizedText::new(cell(Column::GroupTitleJa), cell(Column::GroupTitleEn));
         let note = cell(Column::Note);
@@ -762,6 +784,17 @@ fn requirement_at_path<'a>(catalog: &'a Catalog, path: &str) -> Option<&'a str> 
         }
     }
     None
+}
+
+/// `Some(parent id)` (`Some(None)` at the top level) when a group with `id` exists.
+fn parent_of_group(groups: &[Group], parent: Option<&str>, id: &str) -> Option<Option<String>> {
+    groups.iter().find_map(|group| {
+        if group.id == id {
+            Some(parent.map(str::to_string))
+        } else {
+            parent_of_group(&group.groups, Some(&group.id), id)
+        }
+    })
 }
 
 fn remove_requirement(groups: &mut [Group], id: &str) {

@@ -107,7 +107,9 @@ demo,1,G,R-1,ok,L4,robots,sideways,maybe,\"a\nb\",x\n\
 other,1,G,R-1,dup,,,,,,\n\
 demo,1,,R-3,no group,,,,,,\n\
 demo,1,G,,no id,,,,,,\n\
-demo,1,G,R-5,,,,,,,\n";
+demo,1,G,R-5,,,,,,,\n\
+demo,1,G > H,R-6,sub,,,,,,\n\
+demo,1,X > H,R-7,moved,,,,,,\n";
     let found = errors(import_csv(
         table.as_bytes(),
         "bad.csv",
@@ -124,6 +126,7 @@ demo,1,G,R-5,,,,,,,\n";
         "bad.csv: row 4, column C (group_path): group_path is empty",
         "bad.csv: row 5, column D (requirement_id): requirement_id is empty",
         "bad.csv: row 6, column E (title_en): requirement \"R-5\" has neither title nor text",
+        "bad.csv: row 8, column C (group_path): group \"H\" already exists under \"G\", not under \"X\"",
     ];
     for e in expect {
         assert!(
