@@ -12,7 +12,7 @@
 //!
 //! `related` IDs are deliberately NOT joined: they name different vulnerabilities.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Union-find over vulnerability IDs.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,9 @@ pub struct AliasGroups {
     parent: Vec<u32>,
     /// Members of each root's group (only meaningful at roots).
     members: Vec<Vec<u32>>,
+    /// Canonical member of each root's group (only meaningful at roots), kept up to date on
+    /// union so lookups do not rescan the group.
+    canonical: Vec<u32>,
 }
 
 impl AliasGroups {
@@ -38,6 +41,7 @@ impl AliasGroups {
         self.names.push(id.to_string());
         self.parent.push(i);
         self.members.push(vec![i]);
+        self.canonical.push(i);
         self.index_of.insert(id.to_string(), i);
         i
     }
@@ -76,6 +80,10 @@ impl AliasGroups {
         self.parent[small as usize] = big;
         let moved = std::mem::take(&mut self.members[small as usize]);
         self.members[big as usize].extend(moved);
+        let (cb, cs) = (self.canonical[big as usize], self.canonical[small as usize]);
+        if canonical_order(&self.names[cs as usize], &self.names[cb as usize]).is_lt() {
+            self.canonical[big as usize] = cs;
+        }
     }
 
     /// Adds an ID with its aliases.
@@ -107,12 +115,7 @@ impl AliasGroups {
             return id.to_string();
         };
         let root = self.find(i);
-        self.members[root as usize]
-            .iter()
-            .map(|&m| self.names[m as usize].as_str())
-            .min_by(|a, b| canonical_order(a, b))
-            .unwrap_or(id)
-            .to_string()
+        self.names[self.canonical[root as usize] as usize].clone()
     }
 
     /// True when both IDs are in one group.

@@ -10,13 +10,13 @@
 //! package name normalised the way the ecosystem compares names (PyPI: PEP 503, lower-case with
 //! runs of `-_.` as one `-`; other ecosystems: exact).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
 use crate::aliases::AliasGroups;
 use crate::matching::{CompiledAffected, MatchReason};
-use crate::osv::Advisory;
+use crate::osv::{Advisory, ScoredSeverity};
 use crate::timestamp::parse_rfc3339;
 
 /// Index key for one package of one ecosystem.
@@ -94,6 +94,8 @@ pub struct OsvDatabase {
     advisories: Vec<Advisory>,
     /// Per advisory slot, each `affected[]` entry with parsed, sorted events.
     compiled: Vec<Vec<CompiledAffected>>,
+    /// Per advisory slot, its best severity (CVSS parsed once).
+    severities: Vec<Option<ScoredSeverity>>,
     by_id: HashMap<String, u32>,
     index: HashMap<PackageKey, Vec<IndexEntry>>,
     aliases: AliasGroups,
@@ -152,6 +154,12 @@ impl OsvDatabase {
         self.advisories.iter()
     }
 
+    /// The best severity of the advisory with this ID (computed once at insert).
+    pub fn severity_of(&self, id: &str) -> Option<&ScoredSeverity> {
+        let slot = *self.by_id.get(id)?;
+        self.severities.get(slot as usize)?.as_ref()
+    }
+
     /// The compiled form of `affected[affected_index]` of the advisory with this ID.
     pub fn compiled(&self, id: &str, affected_index: usize) -> Option<&CompiledAffected> {
         let slot = *self.by_id.get(id)?;
@@ -186,6 +194,7 @@ impl OsvDatabase {
                 self.index_advisory(slot, &advisory);
                 self.by_id.insert(advisory.id.clone(), slot);
                 self.compiled.push(compile_all(&advisory));
+                self.severities.push(advisory.best_severity());
                 self.advisories.push(advisory);
                 InsertOutcome::Added
             }
@@ -201,6 +210,7 @@ impl OsvDatabase {
                 self.unindex_advisory(slot);
                 self.index_advisory(slot, &advisory);
                 self.compiled[slot as usize] = compile_all(&advisory);
+                self.severities[slot as usize] = advisory.best_severity();
                 self.advisories[slot as usize] = advisory;
                 if lost_alias {
                     self.rebuild_aliases();

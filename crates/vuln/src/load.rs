@@ -87,22 +87,21 @@ impl LoadReport {
 /// The fast path parses directly; only on failure is the document parsed again with path
 /// tracking, so that the error names the JSON path without slowing down good files.
 pub fn parse_advisories(source_name: &str, bytes: &[u8]) -> Result<Vec<Advisory>, VulnError> {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        Many(Vec<Advisory>),
-        One(Box<Advisory>),
+    // Dispatch on the first byte rather than through an untagged enum: serde would buffer the
+    // whole document into an intermediate tree first, doubling the parse cost.
+    let is_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    let fast = if is_array {
+        serde_json::from_slice::<Vec<Advisory>>(bytes).ok()
+    } else {
+        serde_json::from_slice::<Advisory>(bytes)
+            .ok()
+            .map(|a| vec![a])
+    };
+    if let Some(advisories) = fast {
+        return Ok(advisories);
     }
-    if let Ok(doc) = serde_json::from_slice::<OneOrMany>(bytes) {
-        return Ok(match doc {
-            OneOrMany::Many(v) => v,
-            OneOrMany::One(a) => vec![*a],
-        });
-    }
-    // Re-parse for a precise error: arrays element by element, objects as one advisory.
-    let trimmed = bytes.iter().find(|b| !b.is_ascii_whitespace());
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    if trimmed == Some(&b'[') {
+    if is_array {
         serde_path_to_error::deserialize::<_, Vec<Advisory>>(&mut de)
             .map_err(|e| VulnError::from_json_path(source_name, e))
     } else {

@@ -14,7 +14,7 @@
 //! (typically tens), and copies out the row lists of the affected versions. Its cost is
 //! proportional to the package's distinct versions plus the number of hits, not to the portfolio.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -24,6 +24,9 @@ use crate::osv::Advisory;
 
 /// Index of an SBOM in the portfolio.
 pub type SbomId = u32;
+
+/// Interned package (see [`Portfolio::intern_package`]).
+pub type PackageId = u32;
 
 #[derive(Debug, Default)]
 struct PackageVersions {
@@ -81,6 +84,12 @@ impl Portfolio {
         Self::default()
     }
 
+    /// Interns a package (OSV ecosystem, name) and returns its ID, for callers that keep package
+    /// IDs (a database does) and add rows with [`Portfolio::add_sbom_interned`].
+    pub fn intern_package(&mut self, ecosystem: &str, name: &str) -> PackageId {
+        self.package_id(ecosystem, name)
+    }
+
     fn package_id(&mut self, ecosystem: &str, name: &str) -> u32 {
         let base = ecosystem_base(ecosystem);
         // Fast path without allocating: names that need no normalisation.
@@ -109,22 +118,50 @@ impl Portfolio {
         label: &str,
         components: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
     ) -> Result<SbomId, crate::VulnError> {
-        let sbom = self.sbom_labels.len() as SbomId;
-        self.sbom_labels.push(label.to_string());
-        self.sbom_first_row.push(self.total_rows);
-        for (ecosystem, name, version) in components {
-            let row = self.total_rows;
-            self.total_rows = self.total_rows.checked_add(1).ok_or_else(|| {
+        let rows: Vec<(PackageId, &str)> = components
+            .into_iter()
+            .map(|(ecosystem, name, version)| (self.package_id(ecosystem, name), version))
+            .collect();
+        self.add_sbom_interned(label, rows)
+    }
+
+    /// Adds one SBOM's components as (interned package, version). Returns its ID.
+    ///
+    /// Fails when a package ID was not issued by this portfolio or the portfolio would exceed
+    /// `u32::MAX` rows; nothing is added then.
+    pub fn add_sbom_interned<'a>(
+        &mut self,
+        label: &str,
+        components: impl IntoIterator<Item = (PackageId, &'a str)>,
+    ) -> Result<SbomId, crate::VulnError> {
+        let components: Vec<(PackageId, &str)> = components.into_iter().collect();
+        if let Some((bad, _)) = components
+            .iter()
+            .find(|(p, _)| *p as usize >= self.packages.len())
+        {
+            return Err(crate::VulnError::Usage(format!(
+                "package id {bad} was not issued by this portfolio"
+            )));
+        }
+        let first_row = self.total_rows;
+        let end = u32::try_from(components.len())
+            .ok()
+            .and_then(|n| first_row.checked_add(n))
+            .ok_or_else(|| {
                 crate::VulnError::Usage("portfolio exceeds 4,294,967,295 component rows".into())
             })?;
-            let pid = self.package_id(ecosystem, name);
-            let base = self.package_keys[pid as usize].ecosystem.clone();
+        let sbom = self.sbom_labels.len() as SbomId;
+        self.sbom_labels.push(label.to_string());
+        self.sbom_first_row.push(first_row);
+        for (offset, (pid, version)) in components.into_iter().enumerate() {
+            let row = first_row + offset as u32;
             let pkg = &mut self.packages[pid as usize];
             let vid = match pkg.version_ids.get(version) {
                 Some(&v) => v,
                 None => {
+                    let base = &self.package_keys[pid as usize].ecosystem;
                     let v = pkg.versions.len() as u32;
-                    pkg.versions.push(ParsedTarget::parse(&base, version));
+                    pkg.versions.push(ParsedTarget::parse(base, version));
                     pkg.version_ids.insert(version.to_string(), v);
                     pkg.rows.push(Vec::new());
                     v
@@ -132,6 +169,7 @@ impl Portfolio {
             };
             pkg.rows[vid as usize].push(row);
         }
+        self.total_rows = end;
         Ok(sbom)
     }
 

@@ -211,7 +211,7 @@ pub fn scan_with(
                     .unwrap_or_default(),
                 MatchReason::ListedInVersions => Vec::new(),
             };
-            let scored = advisory.best_severity();
+            let scored = db.severity_of(&advisory.id).cloned();
             let entry = FindingAdvisory {
                 id: m.advisory_id.clone(),
                 reason_text: m.reason.to_string(),
