@@ -20,7 +20,7 @@ use crate::osv::{Advisory, ScoredSeverity};
 use crate::timestamp::parse_rfc3339;
 
 /// Index key for one package of one ecosystem.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct PackageKey {
     /// OSV ecosystem base name (`crates.io`, `Go`, `PyPI`, `Debian` …).
     pub ecosystem: String,

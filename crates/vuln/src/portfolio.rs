@@ -50,19 +50,43 @@ pub struct Portfolio {
     total_rows: u32,
 }
 
-/// One affected component of one SBOM.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PortfolioHit {
+/// One affected component of one SBOM. Borrowed from the portfolio: a query allocates nothing
+/// per hit, which matters when a popular package gives tens of thousands of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PortfolioHit<'a> {
     /// The SBOM.
     pub sbom: SbomId,
     /// Position of the component in that SBOM's list.
     pub component_index: u32,
     /// Package key.
-    pub package: String,
+    pub package: &'a PackageKey,
     /// Component version.
-    pub version: String,
-    /// Why it matched.
-    pub reason: MatchReason,
+    pub version: &'a str,
+    /// Index into [`AdvisoryImpact::reasons`].
+    pub reason: usize,
+}
+
+/// Everything one advisory affects in the portfolio.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AdvisoryImpact<'a> {
+    /// Affected (SBOM, component) rows, sorted by SBOM then component.
+    pub hits: Vec<PortfolioHit<'a>>,
+    /// Distinct match reasons referenced by the hits.
+    pub reasons: Vec<MatchReason>,
+}
+
+impl AdvisoryImpact<'_> {
+    /// The reason of one hit.
+    pub fn reason_of(&self, hit: &PortfolioHit<'_>) -> Option<&MatchReason> {
+        self.reasons.get(hit.reason)
+    }
+
+    /// Distinct SBOMs hit.
+    pub fn sboms(&self) -> Vec<SbomId> {
+        let mut ids: Vec<SbomId> = self.hits.iter().map(|h| h.sbom).collect();
+        ids.dedup();
+        ids
+    }
 }
 
 /// Counts about the portfolio.
@@ -196,10 +220,10 @@ impl Portfolio {
     }
 
     /// Every (SBOM, component) the advisory affects. Withdrawn advisories affect nothing.
-    pub fn affected_by(&self, advisory: &Advisory) -> Vec<PortfolioHit> {
-        let mut hits = Vec::new();
+    pub fn affected_by(&self, advisory: &Advisory) -> AdvisoryImpact<'_> {
+        let mut impact = AdvisoryImpact::default();
         if advisory.is_withdrawn() {
-            return hits;
+            return impact;
         }
         for affected in &advisory.affected {
             let Some(pkg) = &affected.package else {
@@ -215,26 +239,36 @@ impl Portfolio {
             };
             let compiled = CompiledAffected::compile(affected, &key.ecosystem);
             let versions = &self.packages[pid as usize];
-            let label = format!("{}/{}", key.ecosystem, key.name);
+            let package = &self.package_keys[pid as usize];
             for (vid, target) in versions.versions.iter().enumerate() {
                 let Some(reason) = compiled.evaluate_parsed(target).reason else {
                     continue;
                 };
+                let reason_index = match impact.reasons.iter().position(|r| *r == reason) {
+                    Some(i) => i,
+                    None => {
+                        impact.reasons.push(reason);
+                        impact.reasons.len() - 1
+                    }
+                };
+                impact.hits.reserve(versions.rows[vid].len());
                 for &row in &versions.rows[vid] {
                     let (sbom, component_index) = self.locate(row);
-                    hits.push(PortfolioHit {
+                    impact.hits.push(PortfolioHit {
                         sbom,
                         component_index,
-                        package: label.clone(),
-                        version: target.raw.clone(),
-                        reason: reason.clone(),
+                        package,
+                        version: &target.raw,
+                        reason: reason_index,
                     });
                 }
             }
         }
-        hits.sort_by_key(|h| (h.sbom, h.component_index));
+        impact
+            .hits
+            .sort_unstable_by_key(|h| (h.sbom, h.component_index));
         // Several affected[] entries may name the same package: keep one hit per row.
-        hits.dedup_by_key(|h| (h.sbom, h.component_index));
-        hits
+        impact.hits.dedup_by_key(|h| (h.sbom, h.component_index));
+        impact
     }
 }

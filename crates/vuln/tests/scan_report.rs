@@ -227,24 +227,32 @@ fn portfolio_rematch_over_real_advisories() {
         )
         .unwrap();
     let smallvec_adv = db.get("RUSTSEC-2018-0003").unwrap();
-    let hits = portfolio.affected_by(smallvec_adv);
-    let got: Vec<(u32, u32, &str)> = hits
+    let impact = portfolio.affected_by(smallvec_adv);
+    let got: Vec<(u32, u32, &str)> = impact
+        .hits
         .iter()
-        .map(|h| (h.sbom, h.component_index, h.version.as_str()))
+        .map(|h| (h.sbom, h.component_index, h.version))
         .collect();
     assert_eq!(got, vec![(a, 0, "0.6.2"), (b, 2, "0.4.1")]);
-    let gin = portfolio.affected_by(db.get("GO-2020-0001").unwrap());
+    assert_eq!(
+        impact.reason_of(&impact.hits[0]).unwrap().to_string(),
+        "SEMVER introduced 0.6.0-0, fixed 0.6.3"
+    );
+    assert_eq!(impact.hits[0].package.name, "smallvec");
+    assert_eq!(impact.sboms(), vec![a, b]);
+    let gin = portfolio.affected_by(db.get("GO-2020-0001").unwrap()).hits;
     assert_eq!(gin.len(), 1);
     assert_eq!((gin[0].sbom, gin[0].component_index), (b, 0));
     assert_eq!(portfolio.sbom_label(b), Some("gateway-b"));
     // Withdrawn advisories hit nothing.
     assert!(portfolio
         .affected_by(db.get("RUSTSEC-2020-0053").unwrap())
+        .hits
         .is_empty());
     // Cross-check: portfolio answers equal per-package scans for every advisory of the data.
     let mut checked = 0;
     for adv in db.advisories() {
-        let hits = portfolio.affected_by(adv);
+        let hits = portfolio.affected_by(adv).hits;
         for (sbom, comps) in [
             (
                 a,
