@@ -35,6 +35,15 @@ fn import(c: &mut Criterion) {
             b.iter(|| parse_document(&text, format, &path).unwrap_or_else(|e| panic!("{e}")))
         });
     }
+    // The XML mapping alone (XML → OSCAL JSON shape), without the typed-model step.
+    let path = data("NIST_SP800-171_rev3_catalog.xml");
+    let text = read(&path);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("NIST_SP800-171_rev3_catalog.xml (XML mapping only)", |b| {
+        b.iter(|| {
+            sanso_oscal::xml::xml_to_json_value(&text, &path).unwrap_or_else(|e| panic!("{e}"))
+        })
+    });
     group.finish();
 }
 

@@ -117,6 +117,10 @@ fn xpath_of(stack: &[Element]) -> String {
     path
 }
 
+/// Deeper nesting than any OSCAL document needs; the mapping recurses, so hostile input is cut
+/// off here instead of overflowing the stack.
+const MAX_NESTING: usize = 256;
+
 fn parse_tree(text: &str, file: &Path) -> Result<Element, OscalError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
@@ -175,6 +179,13 @@ fn parse_tree(text: &str, file: &Path) -> Result<Element, OscalError> {
                 if is_empty {
                     attach(&mut stack, &mut root, element);
                 } else {
+                    if stack.len() >= MAX_NESTING {
+                        return Err(error(
+                            &stack,
+                            reader.buffer_position(),
+                            format!("elements nested deeper than {MAX_NESTING}"),
+                        ));
+                    }
                     stack.push(element);
                 }
             }
@@ -711,6 +722,15 @@ mod tests {
             serde_json::json!(["a", "b"])
         );
         assert_eq!(p["merge"]["as-is"], Value::Bool(true));
+    }
+
+    #[test]
+    fn hostile_nesting_is_an_error_not_a_stack_overflow() {
+        let xml = format!("<catalog>{}", "<part>".repeat(100_000));
+        assert!(matches!(
+            xml_to_json_value(&xml, Path::new("deep.xml")),
+            Err(OscalError::Xml { .. })
+        ));
     }
 
     #[test]
