@@ -103,7 +103,8 @@ pub struct CriterionResult {
 pub struct Answer {
     pub requirement_id: String,
     pub status: AnswerStatus,
-    /// Maturity level (maturity schemes) or an explicit score; `None` derives it from status.
+    /// Maturity level for `maturity` schemes (`None` derives it from the status); other
+    /// schemes score by status and criteria and ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

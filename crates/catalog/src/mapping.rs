@@ -378,7 +378,9 @@ pub fn infer_answers(
     for chain in chains(mappings, &source.reference(), &target.reference()) {
         // Frontier: item id in the current catalog → partial contributions.
         let mut frontier: BTreeMap<String, Vec<InferenceSource>> = BTreeMap::new();
-        let (first_set, first_reversed) = chain[0];
+        let Some(&(first_set, first_reversed)) = chain.first() else {
+            continue;
+        };
         for entry in &first_set.entries {
             let from = if first_reversed {
                 &entry.target

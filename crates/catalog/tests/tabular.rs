@@ -224,3 +224,20 @@ fn xlsx_sheet_imports_the_same_as_csv() {
     ));
     assert!(missing[0].contains("sheet \"Nope\""), "{missing:?}");
 }
+
+#[test]
+fn shipped_cpsf_template_imports_into_the_cpsf_skeleton() {
+    let template = include_str!("../templates/cpsf-import-template.csv");
+    let cpsf = builtin_catalog("cpsf").expect("cpsf");
+    let count = cpsf.requirement_count();
+    let merged = import_csv(
+        template.as_bytes(),
+        "cpsf-import-template.csv",
+        &ImportOptions::into_base(cpsf),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    // Both template rows replace existing verified requirements.
+    assert_eq!(merged.requirement_count(), count);
+    let am1 = merged.find_requirement("CPS.AM-1").expect("AM-1");
+    assert_eq!(am1.layers, [Layer::L1]);
+}
