@@ -2,9 +2,11 @@
 //! it: a JSON path in serde_path_to_error notation (`profile.imports[0].href`), a line/column, or an
 //! XPath-like location for XML (`/catalog/group[2]/control[5]`).
 //!
-//! Locations inside XML documents that only show up after the XML was mapped to the OSCAL JSON
-//! shape (a missing `uuid`, an unknown control in an alter …) are given as JSON paths, because
-//! that is the model the checks run on; the OSCAL JSON and XML models name their fields alike.
+//! XML content that is well-formed but does not fit the model (a control without a title …) is
+//! located both ways: the XPath-like location and the JSON path of the mapped document.
+//! Resolution errors (an unknown control in an alter …) are located by JSON path whatever the
+//! profile's format, because that is the model the checks run on; OSCAL's JSON and XML models
+//! name their fields alike (`profile.imports[0].href` is `/profile/import[1]/@href`).
 
 use std::path::PathBuf;
 

@@ -11,8 +11,9 @@
 //!    profile is resolved first (recursively); a profile met again on the import stack is a cycle.
 //! 2. **Select.** `include-all`, or the union of `include-controls` (`with-ids`, glob `matching`
 //!    patterns with `*` and `?`, `with-child-controls="yes"` adding all descendants), minus
-//!    `exclude-controls`. An import without an include directive takes everything. A `with-id`
-//!    naming no control is an error. Groups without selected content are dropped; an unselected
+//!    `exclude-controls` (exclusion wins). An import without an include directive takes
+//!    everything. A `with-id` naming no control is an error; a `matching` pattern that matches
+//!    nothing is not (patterns are written to be broad). Groups without selected content are dropped; an unselected
 //!    control's selected descendants take its place in the tree.
 //! 3. **Merge.** `as-is` keeps the imported group and nesting structure (groups with the same id
 //!    from several imports are merged); `flat` (also the default without `as-is`/`custom`) lists

@@ -6,7 +6,7 @@
 //! * **Flags are attributes** (`<control id="ac-1" class="SP800-53">`) and become string fields.
 //! * **Repeated elements become arrays under a plural key**: `<control>` → `controls`, `<prop>` →
 //!   `props`, `<party-uuid>` → `party-uuids`, `<with-id>` → `with-ids`, `<choice>` → `choice` …
-//!   (see [`array_key`]). Elements with only text become strings (`<version>1.0</version>`).
+//!   (see `array_key`). Elements with only text become strings (`<version>1.0</version>`).
 //!   An element with attributes *and* text puts the text in `value` (`<hash algorithm="…">`).
 //! * **markup-line** fields (`title`, `label`, `choice`, link/citation `text`) become one line of
 //!   Markdown; **markup-multiline** fields (`remarks`, `description`, `usage`, `statement`, and
