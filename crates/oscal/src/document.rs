@@ -283,3 +283,18 @@ pub fn write_json(document: &Document, path: &Path) -> Result<()> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_plain_scalars_read_as_strings() {
+        // Hand-written YAML often leaves versions and dates unquoted.
+        let yaml = "catalog:\n  uuid: u\n  metadata:\n    title: T\n    last-modified: 2026-01-01T00:00:00Z\n    version: 1.0\n    oscal-version: 1.1.2\n";
+        match parse_document(yaml, Format::Yaml, Path::new("c.yaml")) {
+            Ok(Document::Catalog(c)) => assert_eq!(c.metadata.version, "1.0"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

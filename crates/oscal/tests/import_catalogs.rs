@@ -204,3 +204,30 @@ fn nist_examples_import() {
     );
     assert_eq!(identical, entries.len());
 }
+
+/// Nothing in the XML catalogs is lost by the typed model: the generic XML → JSON mapping and
+/// the typed catalog serialised back to JSON are the same value.
+#[test]
+fn xml_catalogs_lose_nothing_in_the_typed_model() {
+    for name in [
+        "NIST_CSF_v2.0_catalog.xml",
+        "NIST_SP800-171_rev3_catalog.xml",
+    ] {
+        let path = common::data_file(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mapped =
+            sanso_oscal::xml::xml_to_json_value(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+        let typed = read_document(&path).unwrap_or_else(|e| panic!("{e}"));
+        let written: serde_json::Value =
+            serde_json::from_str(&to_json_string(&typed).unwrap_or_else(|e| panic!("{e}")))
+                .unwrap_or_else(|e| panic!("{e}"));
+        println!(
+            "{name}: typed model keeps all mapped content: {}",
+            written == mapped
+        );
+        assert!(
+            written == mapped,
+            "{name}: content lost or changed by the typed model"
+        );
+    }
+}
