@@ -199,3 +199,58 @@ fn high_baseline_prose_renders_every_insertion() {
         "Develop, document, and disseminate to [Assignment: organization-defined personnel or roles]:"
     );
 }
+
+/// The HIGH baseline written as an OSCAL XML profile (generated here from the JSON one) resolves
+/// to the same controls as the JSON profile: XML profile reading at full scale.
+#[test]
+fn high_baseline_as_xml_profile_resolves_identically() {
+    use sanso_oscal::read_profile;
+    let json_profile_path = common::data_file("NIST_SP-800-53_rev5_HIGH-baseline_profile.json");
+    let profile = read_profile(&json_profile_path).unwrap_or_else(|e| panic!("{e}"));
+    let catalog_path = common::data_file("NIST_SP-800-53_rev5_catalog.json");
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    xml.push_str(&format!(
+        "<profile xmlns=\"http://csrc.nist.gov/ns/oscal/1.0\" uuid=\"{}\">\n",
+        profile.uuid
+    ));
+    xml.push_str(&format!(
+        "<metadata><title>{}</title><last-modified>{}</last-modified><version>{}</version>\
+         <oscal-version>{}</oscal-version></metadata>\n",
+        profile.metadata.title,
+        profile.metadata.last_modified,
+        profile.metadata.version,
+        profile.metadata.oscal_version
+    ));
+    let mut ids = 0;
+    for import in &profile.imports {
+        xml.push_str(&format!("<import href=\"{}\">", catalog_path.display()));
+        for include in &import.include_controls {
+            xml.push_str("<include-controls>");
+            for id in &include.with_ids {
+                xml.push_str(&format!("<with-id>{id}</with-id>"));
+                ids += 1;
+            }
+            xml.push_str("</include-controls>");
+        }
+        xml.push_str("</import>\n");
+    }
+    xml.push_str("<merge><as-is>true</as-is></merge>\n</profile>\n");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let xml_profile_path = dir.path().join("high-baseline.xml");
+    std::fs::write(&xml_profile_path, xml).unwrap_or_else(|e| panic!("{e}"));
+
+    let from_json = resolve_profile(&json_profile_path).unwrap_or_else(|e| panic!("{e}"));
+    let from_xml = resolve_profile(&xml_profile_path).unwrap_or_else(|e| panic!("{e}"));
+    let same = from_json
+        .all_controls()
+        .iter()
+        .zip(from_xml.all_controls())
+        .filter(|(a, b)| **a == *b)
+        .count();
+    println!(
+        "HIGH baseline as XML profile ({ids} with-ids): controls identical {same}/{}",
+        from_json.all_controls().len()
+    );
+    assert_eq!(from_xml.groups, from_json.groups);
+    assert_eq!(from_xml.back_matter, from_json.back_matter);
+}
