@@ -302,9 +302,13 @@ pub fn flow_gaps(
     library: &Library,
 ) -> Result<Vec<EdgeGaps>, crate::error::DataflowError> {
     let along = crate::attributes::attributes_along(flow, library)?;
+    let states: std::collections::HashMap<&str, &Attributes> =
+        along.iter().map(|s| (s.event.as_str(), &s.after)).collect();
+    let graph = crate::model::FlowGraph::new(flow);
+    let event = |id: &str| graph.index.get(id).map(|&i| &flow.events[i]);
     let mut out = Vec::new();
     for edge in &flow.edges {
-        let (Some(from), Some(to)) = (flow.event(&edge.from), flow.event(&edge.to)) else {
+        let (Some(from), Some(to)) = (event(&edge.from), event(&edge.to)) else {
             continue;
         };
         if from.place == to.place {
@@ -314,10 +318,10 @@ pub fn flow_gaps(
         else {
             continue;
         };
-        let Some(state) = along.iter().find(|s| s.event == from.id) else {
+        let Some(state) = states.get(from.id.as_str()) else {
             continue;
         };
-        let gaps = transfer_gaps(from_place, to_place, &state.after, library, &flow.adequacy);
+        let gaps = transfer_gaps(from_place, to_place, state, library, &flow.adequacy);
         if !gaps.is_empty() {
             out.push(EdgeGaps {
                 from_event: from.id.clone(),

@@ -150,8 +150,13 @@ pub fn flow_to_xlsx(
         "description",
     ];
     write_header(events, &headers, &bold).map_err(xl)?;
+    let graph = crate::model::FlowGraph::new(flow);
     for (i, step) in along.iter().enumerate() {
-        let Some(event) = flow.event(&step.event) else {
+        let Some(event) = graph
+            .index
+            .get(step.event.as_str())
+            .map(|&j| &flow.events[j])
+        else {
             continue;
         };
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);

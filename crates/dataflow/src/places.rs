@@ -155,9 +155,10 @@ impl Requirement {
     }
 }
 
-/// Which data a rule covers.
+/// Which data a rule covers. Written as a name (`all`, `personal`, `special_category`,
+/// `protected`) or as `{ categories: [id, …] }`, the same in YAML and JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "ApplicabilityRepr", into = "ApplicabilityRepr")]
 pub enum Applicability {
     /// Every category.
     #[default]
@@ -170,6 +171,48 @@ pub enum Applicability {
     Protected,
     /// The listed category ids.
     Categories(Vec<String>),
+}
+
+/// Wire form of [`Applicability`]: YAML libraries want a plain map for the category list,
+/// not a YAML tag, so the enum goes through this untagged shape.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum ApplicabilityRepr {
+    Name(String),
+    Categories { categories: Vec<String> },
+}
+
+impl TryFrom<ApplicabilityRepr> for Applicability {
+    type Error = String;
+
+    fn try_from(repr: ApplicabilityRepr) -> Result<Self, Self::Error> {
+        match repr {
+            ApplicabilityRepr::Categories { categories } => {
+                Ok(Applicability::Categories(categories))
+            }
+            ApplicabilityRepr::Name(name) => match name.as_str() {
+                "all" => Ok(Applicability::All),
+                "personal" => Ok(Applicability::Personal),
+                "special_category" => Ok(Applicability::SpecialCategory),
+                "protected" => Ok(Applicability::Protected),
+                other => Err(format!(
+                    "unknown applies_to `{other}` (expected all, personal, special_category, protected or {{ categories: [...] }})"
+                )),
+            },
+        }
+    }
+}
+
+impl From<Applicability> for ApplicabilityRepr {
+    fn from(a: Applicability) -> Self {
+        match a {
+            Applicability::All => ApplicabilityRepr::Name("all".into()),
+            Applicability::Personal => ApplicabilityRepr::Name("personal".into()),
+            Applicability::SpecialCategory => ApplicabilityRepr::Name("special_category".into()),
+            Applicability::Protected => ApplicabilityRepr::Name("protected".into()),
+            Applicability::Categories(categories) => ApplicabilityRepr::Categories { categories },
+        }
+    }
 }
 
 impl Applicability {
@@ -231,9 +274,23 @@ impl Library {
     /// The shipped vocabulary, rule sets (EU GDPR, JP APPI, US-CA CCPA/CPRA, an intra-group
     /// data-transfer contract, internal rules) and adequacy arrangements.
     pub fn builtin() -> Result<Self, DataflowError> {
-        let mut library: Library =
-            crate::io::from_yaml_str(BUILTIN_RULE_SETS, "<builtin rule-sets.yaml>")?;
-        library.vocabulary = Some(Vocabulary::builtin()?);
+        Library::from_yaml(
+            BUILTIN_RULE_SETS,
+            "<builtin rule-sets.yaml>",
+            Vocabulary::builtin()?,
+        )
+    }
+
+    /// A library from rule-set YAML (the shape of `data/rule-sets.yaml`) and a vocabulary;
+    /// checked, including that every category named in `applies_to` exists.
+    pub fn from_yaml(
+        text: &str,
+        source: &str,
+        vocabulary: Vocabulary,
+    ) -> Result<Self, DataflowError> {
+        vocabulary.check()?;
+        let mut library: Library = crate::io::from_yaml_str(text, source)?;
+        library.vocabulary = Some(vocabulary);
         library.check()?;
         Ok(library)
     }
@@ -265,6 +322,22 @@ impl Library {
                         "rule set `{}`: rule `{}` is defined twice",
                         set.id, rule.id
                     ));
+                }
+            }
+        }
+        if let Some(vocabulary) = &self.vocabulary {
+            for set in &self.rule_sets {
+                for rule in &set.rules {
+                    if let Applicability::Categories(list) = &rule.applies_to {
+                        for category in list {
+                            if vocabulary.category(category).is_none() {
+                                problems.push(format!(
+                                    "rule set `{}` rule `{}` field `applies_to`: unknown category `{category}`",
+                                    set.id, rule.id
+                                ));
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -350,7 +350,12 @@ pub fn suggest_risks(flow: &DataFlow, library: &Library) -> Result<Vec<Risk>, Da
         out: Vec::new(),
     };
     for step in &along {
-        let Some(event) = flow.event(&step.event) else {
+        let Some(event) = ctx
+            .graph
+            .index
+            .get(step.event.as_str())
+            .map(|&i| &flow.events[i])
+        else {
             continue;
         };
         let Some(place) = flow.place(&event.place) else {
@@ -699,7 +704,13 @@ fn legal_at_event(ctx: &mut Ctx<'_>, event: &Event, place: &Place, step: &EventA
 /// Rules on the edges arriving at `event` from another place.
 fn legal_on_arrival(ctx: &mut Ctx<'_>, event: &Event, place: &Place, step: &EventAttributes) {
     for source_id in &step.inputs {
-        let Some(source) = ctx.flow.event(source_id) else {
+        let flow = ctx.flow;
+        let Some(source) = ctx
+            .graph
+            .index
+            .get(source_id.as_str())
+            .map(|&i| &flow.events[i])
+        else {
             continue;
         };
         if source.place == event.place {

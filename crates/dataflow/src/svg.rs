@@ -346,6 +346,8 @@ pub fn severity_chart_svg(
     met: &BTreeMap<String, BTreeMap<String, bool>>,
     lang: &str,
 ) -> Result<String, DataflowError> {
+    // A checked scheme has known chart axes and no empty level list, which the layout relies on.
+    scheme.check()?;
     let (Some(x_axis), Some(y_axis)) = (scheme.axis(&scheme.chart.x), scheme.axis(&scheme.chart.y))
     else {
         return Err(DataflowError::InvalidScheme {
@@ -381,8 +383,10 @@ pub fn severity_chart_svg(
                     &x_axis.levels[xi].id
                 } else if axis.id == y_axis.id {
                     &y_axis.levels[yi].id
+                } else if let Some(lowest) = axis.levels.first() {
+                    &lowest.id
                 } else {
-                    &axis.levels[0].id
+                    continue;
                 };
                 rating.insert(
                     axis.id.clone(),

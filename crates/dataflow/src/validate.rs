@@ -315,9 +315,9 @@ fn check_edges(flow: &DataFlow, out: &mut Vec<FlowIssue>) {
                 to: edge.to.clone(),
             });
         }
-        if flow
-            .event(&edge.from)
-            .is_some_and(|e| e.kind == EventKind::Dispose)
+        if index
+            .get(edge.from.as_str())
+            .is_some_and(|&i| flow.events[i].kind == EventKind::Dispose)
         {
             out.push(FlowIssue::EdgeAfterDispose {
                 edge: i,

@@ -74,7 +74,14 @@ impl Scale {
 impl Vocabulary {
     /// The vocabulary shipped with the crate (`data/vocabulary.yaml`).
     pub fn builtin() -> Result<Self, DataflowError> {
-        crate::io::from_yaml_str(BUILTIN_VOCABULARY, "<builtin vocabulary.yaml>")
+        Vocabulary::from_yaml(BUILTIN_VOCABULARY, "<builtin vocabulary.yaml>")
+    }
+
+    /// Parses and checks a vocabulary (the shape of `data/vocabulary.yaml`).
+    pub fn from_yaml(text: &str, source: &str) -> Result<Self, DataflowError> {
+        let vocabulary: Vocabulary = crate::io::from_yaml_str(text, source)?;
+        vocabulary.check()?;
+        Ok(vocabulary)
     }
 
     fn ids(&self, scale: Scale) -> Vec<&str> {
@@ -93,7 +100,14 @@ impl Vocabulary {
 
     /// Rank (position) of `id` in `scale`, or `None` for an unknown value.
     pub fn rank(&self, scale: Scale, id: &str) -> Option<usize> {
-        self.ids(scale).iter().position(|known| *known == id)
+        // Called for every attribute of every event: no allocation here.
+        match scale {
+            Scale::Category => self.categories.iter().position(|t| t.id == id),
+            Scale::PrivacyImpact => self.privacy_impacts.iter().position(|t| t.id == id),
+            Scale::Value => self.values.iter().position(|t| t.id == id),
+            Scale::DisclosureScope => self.disclosure_scopes.iter().position(|t| t.id == id),
+            Scale::Safeguard => self.safeguards.iter().position(|t| t.id == id),
+        }
     }
 
     /// Whether `id` is a known value of `scale`.
@@ -146,8 +160,14 @@ impl Vocabulary {
 
     /// Whether `id` is the top of its scale (e.g. value `high`).
     pub fn is_top(&self, scale: Scale, id: &str) -> bool {
-        let ids = self.ids(scale);
-        ids.last().is_some_and(|last| *last == id)
+        let len = match scale {
+            Scale::Category => self.categories.len(),
+            Scale::PrivacyImpact => self.privacy_impacts.len(),
+            Scale::Value => self.values.len(),
+            Scale::DisclosureScope => self.disclosure_scopes.len(),
+            Scale::Safeguard => self.safeguards.len(),
+        };
+        self.rank(scale, id).is_some_and(|r| r + 1 == len)
     }
 
     /// Checks the vocabulary itself: non-empty scales, unique ids.

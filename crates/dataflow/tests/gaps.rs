@@ -203,3 +203,64 @@ fn same_place_has_no_gaps_and_flow_gaps_skip_same_place_edges() {
         assert!(!e.gaps.is_empty());
     }
 }
+
+#[test]
+fn custom_library_with_category_scoped_rules() {
+    let vocabulary = sanso_dataflow::Vocabulary::builtin().unwrap();
+    let yaml = r#"
+rule_sets:
+  - id: plant-rules
+    name: { ja: 工場規程, en: Plant rules }
+    kind: internal_rules
+    disclaimer: { ja: 例, en: example }
+    rules:
+      - id: plant.encrypt
+        require: { kind: encryption_at_rest }
+        applies_to: { categories: [industrial_technical] }
+        summary: { ja: 技術データは暗号化, en: Encrypt technical data }
+"#;
+    let lib = sanso_dataflow::Library::from_yaml(yaml, "plant.yaml", vocabulary.clone()).unwrap();
+    let plant = place("{ id: plant, name: { ja: 工場, en: Plant }, kind: internal_rules, jurisdiction: JP, adopts: [plant-rules] }");
+    let office = place(
+        "{ id: office, name: { ja: 事務所, en: Office }, kind: internal_rules, jurisdiction: JP }",
+    );
+    let technical = Attributes {
+        category: Some("industrial_technical".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        transfer_gaps(&plant, &office, &technical, &lib, &[]).len(),
+        1
+    );
+    assert!(transfer_gaps(&plant, &office, &personal(), &lib, &[]).is_empty());
+
+    let bad = yaml.replace("[industrial_technical]", "[blueprints]");
+    let err = sanso_dataflow::Library::from_yaml(&bad, "plant.yaml", vocabulary)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("rule `plant.encrypt` field `applies_to`: unknown category `blueprints`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn applies_to_round_trips_and_rejects_unknown_names() {
+    use sanso_dataflow::Applicability;
+    for a in [
+        Applicability::All,
+        Applicability::Personal,
+        Applicability::SpecialCategory,
+        Applicability::Protected,
+        Applicability::Categories(vec!["personal".into()]),
+    ] {
+        let yaml = sanso_dataflow::io::to_yaml(&a).unwrap();
+        assert_eq!(from_yaml_str::<Applicability>(&yaml, "<a>").unwrap(), a);
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<Applicability>(&json).unwrap(), a);
+    }
+    let err = from_yaml_str::<Applicability>("everyone", "<a>")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown applies_to `everyone`"), "{err}");
+}
