@@ -265,6 +265,7 @@ fn openvex_spec_examples_and_round_trip() {
         product: Some(ProductContext {
             purl: PackageUrl::parse("pkg:maven/org.springframework.boot/spring-boot@2.6.0-M3").ok(),
             ids: vec![],
+            version: None,
         }),
     };
     let report = scan_with(&log4j, &db, &set, &in_spring);
@@ -277,6 +278,7 @@ fn openvex_spec_examples_and_round_trip() {
         product: Some(ProductContext {
             purl: PackageUrl::parse("pkg:maven/com.example/app@1.0").ok(),
             ids: vec![],
+            version: None,
         }),
     };
     assert!(!scan_with(&log4j, &db, &set, &elsewhere).findings[0].is_suppressed());
@@ -473,6 +475,7 @@ fn csaf_vex_examples() {
         product: Some(ProductContext {
             purl: None,
             ids: vec!["CSAFPID-0001".into()],
+            version: None,
         }),
     };
     assert!(scan_with(&log4j, &db, &set, &in_product).findings[0].is_suppressed());
@@ -549,6 +552,7 @@ fn csaf_red_hat_vex_with_purls_and_relationships() {
     let ctx = ProductContext {
         purl: None,
         ids: vec!["7Server-JBEAP-7.4".into()],
+        version: None,
     };
     let st = set
         .lookup(&["CVE-2023-33201".to_string()], &component, Some(&ctx))
@@ -559,6 +563,7 @@ fn csaf_red_hat_vex_with_purls_and_relationships() {
     let ctx8 = ProductContext {
         purl: None,
         ids: vec!["8Base-JBEAP-7.4".into()],
+        version: None,
     };
     assert!(set
         .lookup(&["CVE-2023-33201".to_string()], &component, Some(&ctx8))
@@ -593,5 +598,45 @@ fn import_any_detects_each_format() {
     assert_eq!(
         vex::import_any("ov", &bytes).unwrap()[0].status,
         VexStatus::Fixed
+    );
+}
+
+#[test]
+fn cyclonedx_product_version_ranges_on_bom_refs() {
+    // CISA use case 6: product ABC, some versions affected by Log4Shell, others not.
+    let path = data_path("cyclonedx/bom-examples/VEX/CISA-Use-Cases/Case-6/vex.json");
+    let statements = cyclonedx::import("case-6", &read(&path)).unwrap();
+    let mut set = VexSet::new();
+    set.extend(statements);
+    let component = sanso_vuln::vex::ComponentIdentity {
+        purl: PackageUrl::parse("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1").ok(),
+        bom_ref: None,
+    };
+    let status_at = |version: &str| {
+        let ctx = ProductContext {
+            purl: None,
+            ids: vec!["product-ABC".into()],
+            version: Some(version.into()),
+        };
+        set.lookup(&["CVE-2021-44228".to_string()], &component, Some(&ctx))
+            .map(|s| s.status)
+    };
+    let cases = [
+        ("2.4", Some(VexStatus::Affected)),
+        ("2.5", Some(VexStatus::NotAffected)),
+        ("2.6", Some(VexStatus::Affected)),
+        ("2.7", Some(VexStatus::NotAffected)),
+        ("1.0", Some(VexStatus::NotAffected)),
+        ("3.5", Some(VexStatus::Affected)),
+        ("4.2", Some(VexStatus::NotAffected)),
+        ("9.0", None),
+    ];
+    for (version, want) in cases {
+        assert_eq!(status_at(version), want, "product-ABC {version}");
+    }
+    println!(
+        "cyclonedx product ranges: {}/{} versions as expected",
+        cases.len(),
+        cases.len()
     );
 }

@@ -201,42 +201,58 @@ pub fn import_value(source_name: &str, doc: &Value) -> Result<Vec<VexStatement>,
                 )
             })?;
             let product = product_for_ref(reference, &bom_refs);
-            let versions = affect.get("versions").and_then(Value::as_array);
-            let explicit: Vec<(&str, &str)> = versions
+            // Per-version statuses: an explicit `version` or a `vers:` `range`.
+            let entries: Vec<(Option<&str>, Option<&str>, &str)> = affect
+                .get("versions")
+                .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .filter_map(|ver| {
-                    Some((
-                        ver.get("version").and_then(Value::as_str)?,
+                .map(|ver| {
+                    (
+                        ver.get("version").and_then(Value::as_str),
+                        ver.get("range").and_then(Value::as_str),
                         ver.get("status")
                             .and_then(Value::as_str)
                             .unwrap_or("affected"),
-                    ))
+                    )
                 })
+                .filter(|(v, r, _)| v.is_some() || r.is_some())
                 .collect();
-            let with_purl = product
+            if entries.is_empty() {
+                plain_products.push(product);
+                continue;
+            }
+            let base = product
                 .purl
                 .as_deref()
-                .and_then(|p| PackageUrl::parse(p).ok());
-            match (with_purl, explicit.is_empty()) {
-                (Some(base), false) => {
-                    for (version, ver_status) in explicit {
-                        let mut st = template.clone();
-                        st.status = match ver_status {
-                            "unaffected" => VexStatus::NotAffected,
-                            "unknown" => VexStatus::UnderInvestigation,
-                            _ => status,
-                        };
-                        st.products = vec![VexProduct {
-                            id: product.id.clone(),
-                            purl: Some(base.clone().with_version(version).to_canonical_string()),
-                            name: None,
-                        }];
-                        out.push(st);
+                .and_then(|p| PackageUrl::parse(p).ok())
+                .map(|mut p| {
+                    p.version = None;
+                    p
+                });
+            for (version, range, ver_status) in entries {
+                let mut st = template.clone();
+                st.status = match ver_status {
+                    "unaffected" => VexStatus::NotAffected,
+                    "unknown" => VexStatus::UnderInvestigation,
+                    _ => status,
+                };
+                let mut p = product.clone();
+                match (&base, version) {
+                    (Some(base), Some(v)) => {
+                        p.purl = Some(base.clone().with_version(v).to_canonical_string());
                     }
+                    (Some(base), None) => p.purl = Some(base.to_canonical_string()),
+                    (None, _) => {}
                 }
-                // Ranges (`vers:`) on a non-purl ref cannot be resolved here; the ref itself is kept.
-                _ => plain_products.push(product),
+                p.version_range = range.map(str::to_string);
+                if let (None, Some(v), None) = (&base, version, range) {
+                    // A version on a non-purl ref cannot go into a purl; keep it as the
+                    // equivalent one-version range so it is not lost on export.
+                    p.version_range = Some(format!("vers:generic/{v}"));
+                }
+                st.products = vec![p];
+                out.push(st);
             }
         }
         if !plain_products.is_empty() {
@@ -310,7 +326,22 @@ pub fn export(statements: &[VexStatement], serial_number: &str, timestamp: &str)
             };
             let affects: Vec<Value> = targets
                 .iter()
-                .map(|p| json!({ "ref": p.purl.clone().or_else(|| p.id.clone()).unwrap_or_default() }))
+                .map(|p| {
+                    let mut a = json!({
+                        "ref": p.purl.clone().or_else(|| p.id.clone()).unwrap_or_default()
+                    });
+                    if let Some(range) = &p.version_range {
+                        let status = if s.status == VexStatus::NotAffected {
+                            "unaffected"
+                        } else if s.status == VexStatus::UnderInvestigation {
+                            "unknown"
+                        } else {
+                            "affected"
+                        };
+                        a["versions"] = json!([{ "range": range, "status": status }]);
+                    }
+                    a
+                })
                 .collect();
             let mut v = json!({ "id": s.vulnerability, "analysis": analysis, "affects": affects });
             if !s.vulnerability_aliases.is_empty() {

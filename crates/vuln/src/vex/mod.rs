@@ -12,8 +12,8 @@
 //!   subcomponents and one of its products covers C, or one of its products is the scanned
 //!   product itself (the scan's product context) and its subcomponents, if any, cover C.
 //!   "Covers" means purl matching per [`crate::package::purl_covers`] (a version-less purl covers
-//!   all versions; qualifiers are ignored when the statement gives none), or an equal product ID /
-//!   `bom-ref`.
+//!   all versions, or those in the product's `vers:` range when it has one; qualifiers are ignored
+//!   when the statement gives none), or an equal product ID / `bom-ref`.
 //!
 //! When several statements apply, the latest wins: statement timestamp (else its document's
 //! timestamp) compared as instants; statements without any time rank before timed ones; ties go
@@ -129,6 +129,9 @@ pub struct VexProduct {
     /// Human-readable name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Version range (`vers:` syntax) the statement covers, for a version-less purl.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_range: Option<String>,
 }
 
 impl VexProduct {
@@ -138,9 +141,8 @@ impl VexProduct {
             .map(|p| p.to_canonical_string())
             .unwrap_or_else(|_| purl.to_string());
         VexProduct {
-            id: None,
             purl: Some(canonical),
-            name: None,
+            ..VexProduct::default()
         }
     }
 
@@ -151,14 +153,13 @@ impl VexProduct {
                 return VexProduct {
                     id: Some(id.to_string()),
                     purl: Some(p.to_canonical_string()),
-                    name: None,
+                    ..VexProduct::default()
                 };
             }
         }
         VexProduct {
             id: Some(id.to_string()),
-            purl: None,
-            name: None,
+            ..VexProduct::default()
         }
     }
 
@@ -249,27 +250,96 @@ pub struct ProductContext {
     pub purl: Option<PackageUrl>,
     /// Product identifiers (CSAF product IDs, OpenVEX `@id`, bom-ref).
     pub ids: Vec<String>,
+    /// Product version, checked against statements that give a version range for an identifier
+    /// (CycloneDX `affects[].versions[]` on a `bom-ref`).
+    pub version: Option<String>,
+}
+
+/// Purl match plus, when the product carries a `vers:` range, range containment of the
+/// candidate's version (an unparseable range or version does not match).
+fn purl_and_range_cover(product: &VexProduct, candidate: &PackageUrl) -> bool {
+    let Some(pattern) = product
+        .purl
+        .as_deref()
+        .and_then(|p| PackageUrl::parse(p).ok())
+    else {
+        return false;
+    };
+    if !purl_covers(&pattern, candidate) {
+        return false;
+    }
+    match &product.version_range {
+        None => true,
+        Some(range) => candidate
+            .version
+            .as_deref()
+            .and_then(|v| range_contains(range, v))
+            .unwrap_or(false),
+    }
+}
+
+/// `Some(true/false)` when `version` can be checked against the `vers:` range, `None` when not.
+///
+/// `vers:generic` has no ordering of its own; its versions are then read as SemVer, which is what
+/// product version numbers like `2.4` or `4.1` follow in practice. When even that fails the
+/// answer is `None` and the statement does not apply (a finding is never hidden on a guess).
+pub fn range_contains(range: &str, version: &str) -> Option<bool> {
+    let parsed = sanso_pkgver::VersRange::parse(range).ok()?;
+    match parsed.contains(version) {
+        Ok(inside) => Some(inside),
+        Err(_) => {
+            let rest = range.strip_prefix("vers:generic/")?;
+            let as_semver = sanso_pkgver::VersRange::parse(&format!("vers:semver/{rest}")).ok()?;
+            if let Ok(inside) = as_semver.contains(version) {
+                return Some(inside);
+            }
+            // Pad short versions (`2.4` → `2.4.0`) on both sides for SemVer.
+            let pad = |v: &str| match v.matches('.').count() {
+                0 => format!("{v}.0.0"),
+                1 => format!("{v}.0"),
+                _ => v.to_string(),
+            };
+            let padded_rest: Vec<String> = rest
+                .split('|')
+                .map(|c| {
+                    let op_len = c.len() - c.trim_start_matches(['<', '>', '=', '!']).len();
+                    format!("{}{}", &c[..op_len], pad(&c[op_len..]))
+                })
+                .collect();
+            sanso_pkgver::VersRange::parse(&format!("vers:semver/{}", padded_rest.join("|")))
+                .ok()?
+                .contains(&pad(version))
+                .ok()
+        }
+    }
 }
 
 fn product_covers_component(product: &VexProduct, component: &ComponentIdentity) -> bool {
-    if let (Some(pattern), Some(c)) = (&product.purl, &component.purl) {
-        if let Ok(pattern) = PackageUrl::parse(pattern) {
-            if purl_covers(&pattern, c) {
-                return true;
-            }
+    if let Some(c) = &component.purl {
+        if purl_and_range_cover(product, c) {
+            return true;
         }
     }
     matches!((&product.id, &component.bom_ref), (Some(a), Some(b)) if a == b)
 }
 
 fn product_is_context(product: &VexProduct, context: &ProductContext) -> bool {
-    let by_purl = matches!((&product.purl, &context.purl), (Some(pattern), Some(c))
-        if PackageUrl::parse(pattern).is_ok_and(|p| purl_covers(&p, c)));
-    by_purl
-        || product
-            .id
-            .as_ref()
-            .is_some_and(|id| context.ids.iter().any(|c| c == id))
+    let by_purl = context
+        .purl
+        .as_ref()
+        .is_some_and(|c| purl_and_range_cover(product, c));
+    let by_id = product
+        .id
+        .as_ref()
+        .is_some_and(|id| context.ids.iter().any(|c| c == id));
+    // A range on an identifier is checked against the context's version; a product purl already
+    // carried its own version through `purl_and_range_cover`.
+    let version_ok = match (&product.version_range, &context.version) {
+        (None, _) => true,
+        (Some(range), Some(v)) => range_contains(range, v).unwrap_or(false),
+        (Some(_), None) => false,
+    };
+    by_purl || (by_id && version_ok)
 }
 
 /// A set of statements indexed by vulnerability ID.
