@@ -261,6 +261,13 @@ pub struct GroupScore {
     pub aggregate: Aggregate,
 }
 
+/// Aggregate of one CPSF function (one axis of the function radar chart).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionScore {
+    pub function: CpsfFunction,
+    pub aggregate: Aggregate,
+}
+
 /// One cell of the CPSF layer × component heatmap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeatmapCell {
@@ -281,7 +288,7 @@ pub struct ScoreReport {
     pub groups: Vec<GroupScore>,
     /// Per CPSF function, in Identify/Protect/Detect/Respond-Recover order; functions without
     /// tagged requirements are left out.
-    pub functions: Vec<(CpsfFunction, Aggregate)>,
+    pub functions: Vec<FunctionScore>,
     /// Only cells with at least one requirement.
     pub heatmap: Vec<HeatmapCell>,
     /// Catalog levels whose requirements are all met.
@@ -554,7 +561,13 @@ pub fn score(
         band,
         requirements: requirement_scores,
         groups,
-        functions: function_aggregates.into_iter().collect(),
+        functions: function_aggregates
+            .into_iter()
+            .map(|(function, aggregate)| FunctionScore {
+                function,
+                aggregate,
+            })
+            .collect(),
         heatmap: heat
             .into_iter()
             .map(|((layer, component), aggregate)| HeatmapCell {

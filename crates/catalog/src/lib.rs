@@ -40,13 +40,20 @@ pub mod tabular;
 pub mod yaml;
 
 pub use assessment::{
-    compare, gaps, score, score_assessment, Answer, AnswerStatus, Assessment, AssessmentError,
-    CriterionResult, Gap, ScoreReport,
+    compare, gaps, score, score_assessment, Aggregate, Answer, AnswerStatus, Assessment,
+    AssessmentError, Change, CriterionResult, FunctionScore, Gap, GroupScore, HeatmapCell,
+    RequirementChange, ScoreReport,
 };
 pub use builtin::{builtin_catalogs, builtin_mappings};
 pub use error::{ValidationIssue, YamlError};
-pub use mapping::{infer_answers, InferredAnswer, MappingEntry, MappingSet, Relationship};
-pub use model::{
-    Catalog, CatalogRef, ComponentKind, CpsfFunction, Criterion, Group, Lang, Layer, Level,
-    LocalizedText, Phase, Requirement, ScoringMethod, ScoringScheme,
+pub use mapping::{
+    infer_answers, InferenceSource, InferredAnswer, MappingEntry, MappingHop, MappingSet,
+    Relationship,
 };
+pub use model::{
+    BandBasis, Catalog, CatalogRef, ComponentKind, CpsfFunction, Criterion, Group, Lang, Layer,
+    Level, LocalizedText, Phase, Requirement, ResultBand, ScoringMethod, ScoringScheme, Term,
+    Vocabulary, VocabularyKind,
+};
+pub use questionnaire::{ExportError, ImportError};
+pub use tabular::{ImportOptions, TabularError};

@@ -203,18 +203,22 @@ fn function_aggregates_and_layer_component_heatmap() {
     let protect = report
         .functions
         .iter()
-        .find(|(f, _)| *f == CpsfFunction::Protect)
+        .find(|f| f.function == CpsfFunction::Protect)
         .expect("protect");
+    let protect = &protect.aggregate;
     assert_eq!(
-        (protect.1.total, protect.1.max, protect.1.requirements),
+        (protect.total, protect.max, protect.requirements),
         (1.0, 2.0, 3)
     );
     let detect = report
         .functions
         .iter()
-        .find(|(f, _)| *f == CpsfFunction::Detect)
+        .find(|f| f.function == CpsfFunction::Detect)
         .expect("detect");
-    assert_eq!(detect.1.percentage, Some(50.0));
+    assert_eq!(detect.aggregate.percentage, Some(50.0));
+    let json = serde_json::to_value(&report).expect("json");
+    assert_eq!(json["functions"][0]["function"], "protect");
+    assert_eq!(json["heatmap"][0]["layer"], "L1");
     let cell = |layer: &str, component: &str| {
         report
             .heatmap
