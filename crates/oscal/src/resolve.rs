@@ -76,7 +76,7 @@ pub fn resolve_profile_with(path: &Path, options: &ResolveOptions) -> Result<Cat
         }
     };
     let mut stack = vec![canonical(path)];
-    resolve_loaded(&profile, path, &mut stack, options)
+    resolve_loaded(&profile, path, &mut stack, &mut HashMap::new(), options)
 }
 
 /// Resolves an already parsed profile; `path` locates relative imports and names errors.
@@ -86,7 +86,7 @@ pub fn resolve_loaded_profile(
     options: &ResolveOptions,
 ) -> Result<Catalog> {
     let mut stack = vec![canonical(path)];
-    resolve_loaded(profile, path, &mut stack, options)
+    resolve_loaded(profile, path, &mut stack, &mut HashMap::new(), options)
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -106,10 +106,15 @@ enum ImportSource {
     Embedded { text: String, name: PathBuf },
 }
 
+/// Documents already read during this resolution, by canonical path: a profile importing the
+/// same catalog several times (or profiles sharing one) parses it once.
+type DocumentCache = HashMap<PathBuf, Document>;
+
 fn resolve_loaded(
     profile: &Profile,
     path: &Path,
     stack: &mut Vec<PathBuf>,
+    cache: &mut DocumentCache,
     options: &ResolveOptions,
 ) -> Result<Catalog> {
     let merge = profile.merge.clone().unwrap_or_default();
@@ -132,7 +137,7 @@ fn resolve_loaded(
     for (index, import) in profile.imports.iter().enumerate() {
         let json_path = format!("profile.imports[{index}]");
         let (catalog, source_name) =
-            load_import(profile, path, import, &json_path, stack, options)?;
+            load_import(profile, path, import, &json_path, stack, cache, options)?;
         let selected = select_controls(&catalog, import, path, &json_path, &source_name)?;
         let mut filtered = filter_catalog(&catalog, &selected);
         if !keep_duplicates {
@@ -207,6 +212,7 @@ fn load_import(
     import: &Import,
     json_path: &str,
     stack: &mut Vec<PathBuf>,
+    cache: &mut DocumentCache,
     options: &ResolveOptions,
 ) -> Result<(Catalog, PathBuf)> {
     let href_path = format!("{json_path}.href");
@@ -219,7 +225,15 @@ fn load_import(
                 chain.push(key);
                 return Err(OscalError::ImportCycle { chain });
             }
-            (read_document(&file)?, file)
+            let document = match cache.get(&key) {
+                Some(document) => document.clone(),
+                None => {
+                    let document = read_document(&file)?;
+                    cache.insert(key, document.clone());
+                    document
+                }
+            };
+            (document, file)
         }
         ImportSource::Embedded { text, name } => {
             let format = Format::from_path(&name)
@@ -236,7 +250,7 @@ fn load_import(
                 timestamp: options.timestamp.clone(),
                 uuid: None,
             };
-            let resolved = resolve_loaded(&imported, &name, stack, &nested_options);
+            let resolved = resolve_loaded(&imported, &name, stack, cache, &nested_options);
             stack.pop();
             Ok((resolved?, name))
         }
