@@ -756,22 +756,31 @@ fn validate_group(
         check_terms(
             context,
             VocabularyKind::Layer,
-            requirement.layers.iter().map(|t| t.as_str()),
-            &format!("{rpath}.layers"),
+            requirement
+                .layers
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("{rpath}.layers[{i}]"), t.as_str())),
             issue,
         );
         check_terms(
             context,
             VocabularyKind::Component,
-            requirement.components.iter().map(|t| t.as_str()),
-            &format!("{rpath}.components"),
+            requirement
+                .components
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("{rpath}.components[{i}]"), t.as_str())),
             issue,
         );
         check_terms(
             context,
             VocabularyKind::Function,
-            requirement.functions.iter().map(|t| t.as_str()),
-            &format!("{rpath}.functions"),
+            requirement
+                .functions
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("{rpath}.functions[{i}]"), t.as_str())),
             issue,
         );
         for (j, criterion) in requirement.criteria.iter().enumerate() {
@@ -799,8 +808,7 @@ fn validate_group(
         check_terms(
             context,
             VocabularyKind::Function,
-            std::iter::once(function.as_str()),
-            &format!("{path}.function"),
+            std::iter::once((format!("{path}.function"), function.as_str())),
             issue,
         );
     }
@@ -809,25 +817,21 @@ fn validate_group(
     }
 }
 
+/// Checks tag values, each given with its path, against the catalog's declared vocabulary.
 fn check_terms<'a>(
     context: &TreeContext<'_>,
     kind: VocabularyKind,
-    values: impl Iterator<Item = &'a str>,
-    path: &str,
+    values: impl Iterator<Item = (String, &'a str)>,
     issue: &mut impl FnMut(String, String),
 ) {
     // Without a declared vocabulary the enum itself is the vocabulary.
     let Some(declared) = context.declared_terms.get(&kind) else {
         return;
     };
-    for (i, value) in values.enumerate() {
+    for (path, value) in values {
         if !declared.contains(value) {
             issue(
-                if path.ends_with(".function") {
-                    path.to_string()
-                } else {
-                    format!("{path}[{i}]")
-                },
+                path,
                 format!("{kind:?} {value:?} is not declared in the catalog's vocabularies"),
             );
         }

@@ -370,9 +370,13 @@ fn parse_due(cell: &Data) -> Result<Option<String>, String> {
         _ => None,
     };
     if let Some(serial) = serial {
-        // Excel's day 0 is 1899-12-30 (after its 1900 leap-year quirk), 25,569 days before 1970.
-        if !(1.0..2_958_466.0).contains(&serial) {
-            return Err(format!("{serial} is not a date"));
+        // Counting from 1899-12-30 (25,569 days before 1970) is right from serial 61
+        // (1900-03-01) on; below it Excel counts a 1900-02-29 that never was, and no due date
+        // lives there, so such serials are refused rather than shifted.
+        if !(61.0..2_958_466.0).contains(&serial) {
+            return Err(format!(
+                "{serial} is not a date from 1900-03-01 to 9999-12-31"
+            ));
         }
         let (y, m, d) = civil_from_days(serial.floor() as i64 - 25_569);
         return Ok(Some(format!("{y:04}-{m:02}-{d:02}")));

@@ -54,6 +54,35 @@ fn fill(bytes: &[u8], sheet_part: &str, cells: &[(String, String)]) -> Vec<u8> {
     out.finish().expect("finish").into_inner()
 }
 
+/// Writes an Excel serial number (as Excel stores a typed-in date) into a cell.
+fn fill_number(bytes: &[u8], cell: &str, serial: f64) -> Vec<u8> {
+    let marker = "\u{1}NUMBER\u{1}";
+    let filled = fill(
+        bytes,
+        REQUIREMENTS_PART,
+        &[(cell.to_string(), marker.to_string())],
+    );
+    let mut archive = zip::ZipArchive::new(Cursor::new(filled)).expect("zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).expect("entry");
+        let name = file.name().expect("entry name").to_string();
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).expect("read");
+        if name == REQUIREMENTS_PART {
+            let xml = String::from_utf8(content).expect("utf8");
+            let inline = format!(" t=\"inlineStr\"><is><t>{marker}</t></is></c>");
+            content = xml
+                .replace(&inline, &format!("><v>{serial}</v></c>"))
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&content).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
 fn set_cell(xml: &str, cell: &str, value: &str) -> String {
     let open = format!("<c r=\"{cell}\"");
     let start = xml
@@ -318,4 +347,27 @@ fn maturity_questionnaire_checks_scores() {
     let errors = import_errors(&bad, &guidelines);
     assert_eq!(errors[0].message, "7 is not a maturity level 0..=5");
     assert_eq!(errors[0].column, "G (score)");
+}
+
+#[test]
+fn excel_date_serials_become_iso_dates() {
+    let star = catalog("meti-star-draft");
+    let blank = export(&star, Some("star3"), &[], Lang::Ja).expect("export");
+    let rows = rows_by_id(&blank);
+    let id = star.requirements_at_level("star3")[0].id.clone();
+    let row = rows[&id];
+    let with_status = fill(
+        &blank,
+        REQUIREMENTS_PART,
+        &[(format!("F{row}"), "partial".into())],
+    );
+    for (serial, expected) in [
+        (45658.0, "2025-01-01"),
+        (46022.0, "2025-12-31"),
+        (61.0, "1900-03-01"),
+    ] {
+        let filled = fill_number(&with_status, &format!("K{row}"), serial);
+        let answers = import(&filled, &star).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(answers[0].due.as_deref(), Some(expected), "serial {serial}");
+    }
 }
