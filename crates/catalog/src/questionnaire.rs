@@ -731,3 +731,40 @@ pub fn import(bytes: &[u8], catalog: &Catalog) -> Result<Vec<Answer>, Vec<Import
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_from_day_counts() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+    }
+
+    #[test]
+    fn due_dates_are_checked() {
+        let text = |s: &str| parse_due(&Data::String(s.into()));
+        assert_eq!(text("2024-02-29"), Ok(Some("2024-02-29".into())));
+        assert_eq!(text("2026/4/1"), Ok(Some("2026-04-01".into())));
+        assert!(text("2023-02-29").is_err());
+        assert!(text("tomorrow").is_err());
+        assert!(text("26-04-01").is_err());
+        assert_eq!(text("  "), Ok(None));
+    }
+
+    #[test]
+    fn status_and_criterion_labels_parse_in_both_languages() {
+        for status in AnswerStatus::ALL {
+            let label = status.label();
+            assert_eq!(AnswerStatus::parse(&label.ja), Some(status));
+            assert_eq!(AnswerStatus::parse(&label.en.to_uppercase()), Some(status));
+            assert_eq!(AnswerStatus::parse(status.key()), Some(status));
+        }
+        assert_eq!(parse_met("満たしていない"), Some(false));
+        assert_eq!(parse_met("met"), Some(true));
+        assert_eq!(parse_met("perhaps"), None);
+    }
+}

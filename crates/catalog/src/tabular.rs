@@ -861,3 +861,39 @@ fn child<'a>(groups: &'a mut Vec<Group>, id: &str) -> &'a mut Group {
     };
     &mut groups[index]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_spreadsheet_order() {
+        let letters: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .into_iter()
+            .map(column_letter)
+            .collect();
+        assert_eq!(
+            letters,
+            ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+        );
+    }
+
+    #[test]
+    fn criteria_lines_take_an_id_only_when_it_looks_like_one() {
+        let parsed = split_criteria("X-1.2: first\nNote: not an id\n\n  third line  ");
+        assert_eq!(
+            parsed,
+            vec![
+                (Some("X-1.2".to_string()), "first".to_string()),
+                (None, "Note: not an id".to_string()),
+                (None, "third line".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn list_cells_split_on_all_separators() {
+        assert_eq!(split_list("a; b,c、d\ne"), ["a", "b", "c", "d", "e"]);
+        assert!(split_list("  ").is_empty());
+    }
+}
