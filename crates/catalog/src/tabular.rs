@@ -363,10 +363,21 @@ impl Located<'_> {
 
 fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec<TabularError>> {
     let mut errors = Vec::new();
-    let Some((header_row, header_cells)) = rows
+    // Official tables often carry a title or notes above the column names: the header is the
+    // first row naming the requirement_id column, else the first non-empty row.
+    let names_requirement_id = |cells: &[String]| {
+        cells
+            .iter()
+            .any(|c| Column::from_header(c) == Some(Column::RequirementId))
+    };
+    let header = rows
         .iter()
-        .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-    else {
+        .find(|(_, cells)| names_requirement_id(cells))
+        .or_else(|| {
+            rows.iter()
+                .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        });
+    let Some((header_row, header_cells)) = header else {
         return Err(vec![TabularError {
             file: file.to_string(),
             row: 1,

@@ -241,3 +241,26 @@ fn shipped_cpsf_template_imports_into_the_cpsf_skeleton() {
     let am1 = merged.find_requirement("CPS.AM-1").expect("AM-1");
     assert_eq!(am1.layers, [Layer::L1]);
 }
+
+#[test]
+fn title_rows_above_the_header_are_skipped() {
+    let table =
+        "CPSF 対策要件一覧,,\n(2019-04-18),,\nrequirement_id,group_path,title_en\nX-1,G,first\n";
+    let catalog = import_csv(
+        table.as_bytes(),
+        "titled.csv",
+        &ImportOptions::new_catalog("t", "1"),
+    )
+    .expect("imports");
+    assert_eq!(catalog.requirement_count(), 1);
+    let bad = "Title row,,\nrequirement_id,group_path,title_en\n,G,no id\n";
+    let found = errors(import_csv(
+        bad.as_bytes(),
+        "titled.csv",
+        &ImportOptions::new_catalog("t", "1"),
+    ));
+    assert_eq!(
+        found,
+        ["titled.csv: row 3, column A (requirement_id): requirement_id is empty"]
+    );
+}
