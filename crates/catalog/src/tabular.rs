@@ -100,13 +100,18 @@ enum Column {
     RequirementId,
     TitleJa,
     TitleEn,
+    /// `title` without a language: Japanese or English by its content.
+    Title,
     TextJa,
     TextEn,
+    Text,
     GuidanceJa,
     GuidanceEn,
+    Guidance,
     Levels,
     CriteriaJa,
     CriteriaEn,
+    Criteria,
     Layers,
     Components,
     Functions,
@@ -132,14 +137,18 @@ impl Column {
             "group_title_en" => Column::GroupTitleEn,
             "requirement_id" | "id" => Column::RequirementId,
             "title_ja" => Column::TitleJa,
-            "title_en" | "title" => Column::TitleEn,
+            "title_en" => Column::TitleEn,
+            "title" => Column::Title,
             "text_ja" => Column::TextJa,
-            "text_en" | "text" => Column::TextEn,
+            "text_en" => Column::TextEn,
+            "text" => Column::Text,
             "guidance_ja" => Column::GuidanceJa,
-            "guidance_en" | "guidance" => Column::GuidanceEn,
+            "guidance_en" => Column::GuidanceEn,
+            "guidance" => Column::Guidance,
             "levels" | "level" => Column::Levels,
             "criteria_ja" => Column::CriteriaJa,
-            "criteria_en" | "criteria" => Column::CriteriaEn,
+            "criteria_en" => Column::CriteriaEn,
+            "criteria" => Column::Criteria,
             "layers" | "layer" => Column::Layers,
             "components" | "component" => Column::Components,
             "functions" | "function" => Column::Functions,
@@ -265,6 +274,17 @@ pub(crate) fn cell_text(cell: &Data) -> Result<String, String> {
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => d.as_f64().to_string(),
         Data::Error(e) => return Err(format!("cell holds a spreadsheet error ({e:?})")),
+    })
+}
+
+/// True when `text` contains kana, kanji or full-width forms: then it is Japanese.
+fn is_japanese(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c,
+            '\u{3040}'..='\u{30ff}' // hiragana, katakana
+            | '\u{3400}'..='\u{4dbf}' // CJK extension A
+            | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+            | '\u{ff01}'..='\u{ff9f}') // full-width forms, half-width katakana
     })
 }
 
@@ -425,8 +445,10 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
     if ![
         Column::TitleJa,
         Column::TitleEn,
+        Column::Title,
         Column::TextJa,
         Column::TextEn,
+        Column::Text,
     ]
     .iter()
     .any(|c| header.contains_key(c))
@@ -435,7 +457,9 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
             file: file.to_string(),
             row: header_row,
             column: None,
-            message: "no title or text column (title_ja, title_en, text_ja or text_en)".into(),
+            message:
+                "no title or text column (title_ja, title_en, title, text_ja, text_en or text)"
+                    .into(),
         });
     }
     if !errors.is_empty() {
@@ -514,14 +538,31 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
             continue;
         }
 
-        let title = LocalizedText::new(cell(Column::TitleJa), cell(Column::TitleEn));
-        let text = LocalizedText::new(cell(Column::TextJa), cell(Column::TextEn));
+        // A language-neutral column fills the language its text is written in, unless the
+        // explicit column for that language already has a value.
+        let localized = |ja: Column, en: Column, neutral: Column| {
+            let mut text = LocalizedText::new(cell(ja), cell(en));
+            let value = cell(neutral);
+            if !value.is_empty() {
+                if is_japanese(value) && text.ja.is_empty() {
+                    text.ja = value.to_string();
+                } else if !is_japanese(value) && text.en.is_empty() {
+                    text.en = value.to_string();
+                }
+            }
+            text
+        };
+        let title = localized(Column::TitleJa, Column::TitleEn, Column::Title);
+        let text = localized(Column::TextJa, Column::TextEn, Column::Text);
+        let guidance = localized(Column::GuidanceJa, Column::GuidanceEn, Column::Guidance);
         if title.is_empty() && text.is_empty() {
             let column = [
                 Column::TitleJa,
                 Column::TitleEn,
+                Column::Title,
                 Column::TextJa,
                 Column::TextEn,
+                Column::Text,
             ]
             .into_iter()
             .find(|c| header.contains_key(c))
@@ -620,8 +661,9 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
             }
         };
 
-        let criteria_ja = split_criteria(cell(Column::CriteriaJa));
-        let criteria_en = split_criteria(cell(Column::CriteriaEn));
+        let criteria_text = localized(Column::CriteriaJa, Column::CriteriaEn, Column::Criteria);
+        let criteria_ja = split_criteria(&criteria_text.ja);
+        let criteria_en = split_criteria(&criteria_text.en);
         if !criteria_ja.is_empty()
             && !criteria_en.is_empty()
             && criteria_ja.len() != criteria_en.len()
@@ -693,7 +735,7 @@ fn build(file: &str, rows: Rows, options: &ImportOptions) -> Result<Catalog, Vec
             id: id.clone(),
             title,
             text,
-            guidance: LocalizedText::new(cell(Column::GuidanceJa), cell(Column::GuidanceEn)),
+            guidance,
             levels,
             criteria,
             layers,

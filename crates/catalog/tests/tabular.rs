@@ -158,7 +158,7 @@ fn missing_columns_are_named() {
     ));
     assert_eq!(
         found,
-        ["cols.csv: row 1: no title or text column (title_ja, title_en, text_ja or text_en)"]
+        ["cols.csv: row 1: no title or text column (title_ja, title_en, title, text_ja, text_en or text)"]
     );
     let found = errors(import_csv(
         b"requirement_id,group_path,title_en\nx,G,t\n",
@@ -263,4 +263,32 @@ fn title_rows_above_the_header_are_skipped() {
         found,
         ["titled.csv: row 3, column A (requirement_id): requirement_id is empty"]
     );
+}
+
+#[test]
+fn language_neutral_columns_go_by_content() {
+    let table = "requirement_id,group_path,title,text,title_en\n\
+J-1,G,資産を管理する,Keep assets listed,Asset management\n\
+E-1,G,Plain English title,本文は日本語,\n";
+    let catalog = import_csv(
+        table.as_bytes(),
+        "neutral.csv",
+        &ImportOptions::new_catalog("n", "1"),
+    )
+    .expect("imports");
+    let j1 = catalog.find_requirement("J-1").expect("J-1");
+    assert_eq!(
+        (j1.title.ja.as_str(), j1.title.en.as_str()),
+        ("資産を管理する", "Asset management")
+    );
+    assert_eq!(
+        (j1.text.ja.as_str(), j1.text.en.as_str()),
+        ("", "Keep assets listed")
+    );
+    let e1 = catalog.find_requirement("E-1").expect("E-1");
+    assert_eq!(
+        (e1.title.ja.as_str(), e1.title.en.as_str()),
+        ("", "Plain English title")
+    );
+    assert_eq!(e1.text.ja, "本文は日本語");
 }
