@@ -445,9 +445,25 @@ fn level_rank(axis: &Axis, id: &str) -> Option<usize> {
     axis.levels.iter().position(|l| l.id == id)
 }
 
-/// Puts one device use into a category, with the reason.
+/// Puts one device use into a category, with the reason. Errors name the device.
 pub fn categorise(device: &Device, scheme: &Scheme) -> Result<Categorisation, DataflowError> {
-    let resolved = scheme.resolve(&device.id, &device.rating)?;
+    categorise_rating_of(&device.id, &device.rating, scheme)
+}
+
+/// Categorises a bare rating (errors name the device as `(rating)`).
+pub fn categorise_rating(
+    rating: &DeviceRating,
+    scheme: &Scheme,
+) -> Result<Categorisation, DataflowError> {
+    categorise_rating_of("(rating)", rating, scheme)
+}
+
+fn categorise_rating_of(
+    device_id: &str,
+    rating: &DeviceRating,
+    scheme: &Scheme,
+) -> Result<Categorisation, DataflowError> {
+    let resolved = scheme.resolve(device_id, rating)?;
     let ranks: BTreeMap<&str, usize> = resolved.iter().map(|r| (r.axis.as_str(), r.rank)).collect();
     for category in &scheme.categories {
         let Some(region) = category
@@ -527,7 +543,7 @@ pub fn categorise(device: &Device, scheme: &Scheme) -> Result<Categorisation, Da
         });
     }
     Err(DataflowError::InvalidDevice {
-        device: device.id.clone(),
+        device: device_id.to_string(),
         problem: format!("no category of scheme `{}` covers its rating", scheme.id),
     })
 }

@@ -209,6 +209,19 @@ pub fn flow_svg(
         let (x1, y1) = (fx + BOX_W, fy + BOX_H / 2.0);
         let (x2, y2) = (tx, ty + BOX_H / 2.0);
         let mid = (x1 + x2) / 2.0;
+        // An edge skipping columns would cross the boxes in between: route it orthogonally
+        // through the column gaps and the empty strip at the top of the target lane.
+        let path = if column[to] > column[from] + 1 {
+            let to_lane = lane_of
+                .get(flow.events[to].place.as_str())
+                .copied()
+                .unwrap_or(0);
+            let channel = lane_y[to_lane] + LANE_PAD / 2.0;
+            let (g1, g2) = (x1 + COL_GAP / 2.0, x2 - COL_GAP / 2.0);
+            format!("M{x1:.1},{y1:.1} H{g1:.1} V{channel:.1} H{g2:.1} V{y2:.1} H{x2:.1}")
+        } else {
+            format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}")
+        };
         let dashed = if flow.events[from].place != flow.events[to].place {
             r#" stroke-dasharray="6 4""#
         } else {
@@ -216,7 +229,7 @@ pub fn flow_svg(
         };
         let _ = write!(
             svg,
-            r##"<path class="edge" data-from="{}" data-to="{}" d="M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}" fill="none" stroke="#555" stroke-width="1.5"{dashed} marker-end="url(#arrow)"/>"##,
+            r##"<path class="edge" data-from="{}" data-to="{}" d="{path}" fill="none" stroke="#555" stroke-width="1.5"{dashed} marker-end="url(#arrow)"/>"##,
             escape(&edge.from),
             escape(&edge.to)
         );

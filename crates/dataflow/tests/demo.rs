@@ -188,6 +188,15 @@ fn flow_svg_has_lanes_events_arrows_badges_and_risk_counts() {
         svg.contains("stroke-dasharray"),
         "cross-place edges are dashed"
     );
+    // pos-capture (column 0) feeds integrate-sales (column 2): routed around ec-export.
+    let at = svg
+        .find(r#"data-from="pos-capture" data-to="integrate-sales""#)
+        .unwrap();
+    let d = &svg[at..svg[at..].find("/>").unwrap() + at];
+    assert!(
+        d.contains(" V") && d.contains(" H") && !d.contains(" C"),
+        "{d}"
+    );
     assert!(svg.contains("P:High") && svg.contains("S:Group"));
     assert!(svg.contains(r#"data-event="integrate-sales"><title>"#));
     assert!(svg.contains(r#"class="risk-count" data-count="3""#));

@@ -127,6 +127,15 @@ fn every_combination_is_categorised_and_severity_never_lowers_the_category() {
 }
 
 #[test]
+fn a_bare_rating_can_be_categorised() {
+    let rating =
+        device("{ physical: serious, economic: none, recoverability: recoverable }").rating;
+    let c = sanso_dataflow::iot::categorise_rating(&rating, &scheme()).unwrap();
+    assert_eq!(c.category, "cat-3");
+    assert_eq!(c.category_name.en, "Category 3 (serious physical harm)");
+}
+
+#[test]
 fn physical_severity_is_the_worst_target_and_the_reason_names_it() {
     let c = categorise(
         &device("{ physical: { people: none, property: critical, environment: minor }, economic: none, recoverability: recoverable }"),
