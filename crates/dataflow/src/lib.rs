@@ -37,7 +37,11 @@ pub mod workflow;
 
 pub use attributes::{attributes_along, Attributes, EventAttributes};
 pub use error::{DataflowError, SourceLocation};
-pub use gaps::{transfer_gaps, Gap, GapSeverity};
+pub use gaps::{flow_gaps, transfer_gaps, EdgeGaps, Gap, GapSeverity};
+pub use iot::{
+    categorise, categorise_rating, device_requirements, Categorisation, Device, DeviceRequirements,
+    Scheme,
+};
 pub use model::{
     AttributeChanges, DataFlow, DataSet, Edge, Event, EventKind, Holder, HolderRelation,
 };

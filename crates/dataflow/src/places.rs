@@ -11,6 +11,25 @@
 //!
 //! The shipped rule sets (`data/rule-sets.yaml`) are **our reading, not legal advice**: short
 //! summaries in our own words, not legal text.
+//!
+//! A rule in YAML (in a rule set, or in a place's own `rules`):
+//!
+//! ```yaml
+//! - id: plant.encrypt                       # stable id, shown in gaps and risks
+//!   require: { kind: breach_notification, hours: 48 }   # kind + its parameters
+//!   applies_to: personal                    # all | personal | special_category | protected
+//!                                           # | { categories: [industrial_technical] }
+//!   summary: { ja: …, en: … }               # what it asks, in your words
+//!   reference: Contract §7.2                # optional pointer, not a quote
+//! ```
+//!
+//! Kinds: `adequacy_or_safeguards_for_transfer_out`, `provides_transfer_safeguards`,
+//! `consent_for_third_party_provision`, `breach_notification { hours? }`, `data_localisation`,
+//! `purpose_limitation`, `retention_limit { max_days? }`,
+//! `cross_border_disclosure_to_data_subject`, `security_measures`,
+//! `opt_out_of_sale_or_sharing`, `deletion_on_request`, `defined_disposal_method`,
+//! `confidentiality_obligation`, `onward_transfer_restriction`, `encryption_in_transit`,
+//! `encryption_at_rest`. Unknown kinds and parameters are errors.
 
 use crate::error::DataflowError;
 use crate::text::Text;

@@ -207,3 +207,32 @@ fn yaml_errors_carry_line_column_and_field_path() {
         "{json_err}"
     );
 }
+
+#[test]
+fn rule_yaml_is_strict() {
+    use sanso_dataflow::io::from_yaml_str;
+    use sanso_dataflow::Rule;
+    let ok: Rule = from_yaml_str(
+        "{ id: r, require: { kind: breach_notification, hours: 72 }, summary: { ja: a, en: b } }",
+        "<rule>",
+    )
+    .unwrap();
+    assert_eq!(ok.require.kind(), "breach_notification");
+    let typo = from_yaml_str::<Rule>(
+        "{ id: r, require: { kind: breach_notification, hourz: 72 }, summary: { ja: a, en: b } }",
+        "<rule>",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(typo.contains("hourz"), "{typo}");
+    let unknown = from_yaml_str::<Rule>(
+        "{ id: r, require: { kind: be_nice }, summary: { ja: a, en: b } }",
+        "<rule>",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        unknown.contains("be_nice") && unknown.contains("require"),
+        "{unknown}"
+    );
+}
