@@ -1,10 +1,10 @@
 //! Layer 3 and layer 2 of CPSF as pure logic: data flows under the Data Management Framework
 //! and device categories under the IoT Security-Safety Framework (IoT-SSF).
 //!
-//! **Layer 3 — data management.** A [`DataFlow`](model::DataFlow) follows one data set through
+//! **Layer 3 — data management.** A [`DataFlow`] follows one data set through
 //! events (create/acquire, process, integrate, transfer/provide, store, dispose) that happen in
 //! places (the rules in force: a law, a contract, internal rules). The four DMF steps map to
-//! modules: the event graph and its validation ([`model`], [`validate`]); places, rule sets and
+//! modules: the event graph and its validation ([`model`], [`mod@validate`]); places, rule sets and
 //! adequacy arrangements ([`places`], with the gap logic in [`gaps`]); the datum's attributes
 //! along the flow ([`attributes`]); and risk suggestions per event under confidentiality,
 //! integrity, availability and legal compliance ([`risk`]). [`workflow`] says which step is

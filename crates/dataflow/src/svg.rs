@@ -535,3 +535,34 @@ pub fn severity_chart_svg(
     svg.push_str("</svg>");
     Ok(svg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{clip, share_colour, two_lines};
+
+    #[test]
+    fn clipping_counts_characters_not_bytes() {
+        assert_eq!(clip("国内店舗の売上データ", 5), "国内店舗…");
+        assert_eq!(clip("short", 5), "short");
+    }
+
+    #[test]
+    fn labels_wrap_at_a_space_or_anywhere_in_japanese() {
+        assert_eq!(
+            two_lines("US subsidiary (California)", 18),
+            ("US subsidiary".to_string(), "(California)".to_string())
+        );
+        let (a, b) = two_lines("米国子会社カリフォルニア州サンフランシスコ事業所の倉庫", 10);
+        assert_eq!(a.chars().count(), 10);
+        assert!(b.ends_with('…'));
+    }
+
+    #[test]
+    fn colour_scale_ends() {
+        assert_eq!(share_colour(Some(0.0)), "#d73027");
+        assert_eq!(share_colour(Some(1.0)), "#1a9850");
+        assert_eq!(share_colour(Some(0.5)), "#fec44f");
+        assert_eq!(share_colour(Some(7.0)), "#1a9850");
+        assert_eq!(share_colour(None), "#9e9e9e");
+    }
+}
