@@ -640,3 +640,22 @@ fn cyclonedx_product_version_ranges_on_bom_refs() {
         cases.len()
     );
 }
+
+#[test]
+fn cyclonedx_statement_without_affects_covers_everything() {
+    // Use case 7: CVE-2020-25649 is not exploitable in any product of the vendor.
+    let path = data_path("cyclonedx/bom-examples/VEX/Use-Cases/Case-7/vex.json");
+    let statements = cyclonedx::import("case-7", &read(&path)).unwrap();
+    assert_eq!(statements.len(), 1);
+    assert!(statements[0].products.is_empty());
+    let mut set = VexSet::new();
+    set.extend(statements);
+    let packages =
+        vec![
+            PackageRef::from_purl("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.1")
+                .unwrap(),
+        ];
+    let report = scan(&packages, &maven_db(), &set);
+    assert_eq!(report.findings.len(), 1);
+    assert!(report.findings[0].is_suppressed());
+}

@@ -255,7 +255,13 @@ pub fn import_value(source_name: &str, doc: &Value) -> Result<Vec<VexStatement>,
                 out.push(st);
             }
         }
-        if !plain_products.is_empty() {
+        let has_affects = v
+            .get("affects")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty());
+        if !plain_products.is_empty() || !has_affects {
+            // No `affects` at all: the analysis is about everything the document covers
+            // ("not exploitable in any product", CycloneDX VEX use case 7).
             let mut st = template;
             st.products = plain_products;
             out.push(st);
@@ -278,6 +284,63 @@ fn justification_to_cdx(s: &VexStatement) -> Option<&str> {
         Justification::VulnerableCodeCannotBeControlledByAdversary => "requires_environment",
         Justification::InlineMitigationsAlreadyExist => "protected_by_mitigating_control",
     })
+}
+
+/// Merges entries that differ only in `affects`: CycloneDX lists every affected ref (and version)
+/// of one analysis under one vulnerability entry, and its schema requires the entries to be
+/// unique. Refs are merged too, and their `versions` de-duplicated.
+fn merge_vulnerabilities(entries: Vec<Value>) -> Vec<Value> {
+    let mut merged: Vec<Value> = Vec::new();
+    for mut entry in entries {
+        let affects = entry
+            .as_object_mut()
+            .and_then(|o| o.remove("affects"))
+            .and_then(|a| match a {
+                Value::Array(items) => Some(items),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let slot = match merged.iter().position(|m| {
+            let mut without = m.clone();
+            if let Some(o) = without.as_object_mut() {
+                o.remove("affects");
+            }
+            without == entry
+        }) {
+            Some(i) => i,
+            None => {
+                entry["affects"] = json!([]);
+                merged.push(entry);
+                merged.len() - 1
+            }
+        };
+        let Some(list) = merged[slot]["affects"].as_array_mut() else {
+            continue;
+        };
+        for affect in affects {
+            let existing = list.iter_mut().find(|a| a["ref"] == affect["ref"]);
+            match existing {
+                None => list.push(affect),
+                Some(a) => {
+                    let new_versions = affect["versions"].as_array().cloned().unwrap_or_default();
+                    if new_versions.is_empty() && a.get("versions").is_none() {
+                        continue;
+                    }
+                    let versions = a
+                        .as_object_mut()
+                        .map(|o| o.entry("versions").or_insert_with(|| json!([])));
+                    if let Some(Value::Array(vs)) = versions {
+                        for v in new_versions {
+                            if !vs.contains(&v) {
+                                vs.push(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    merged
 }
 
 /// Exports statements as a standalone CycloneDX 1.6 VEX document. Each statement becomes one
@@ -355,6 +418,7 @@ pub fn export(statements: &[VexStatement], serial_number: &str, timestamp: &str)
             v
         })
         .collect();
+    let vulns = merge_vulnerabilities(vulns);
     json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",

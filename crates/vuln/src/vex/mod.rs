@@ -11,6 +11,8 @@
 //! - and the statement must name the component: one of its subcomponents covers C, or it has no
 //!   subcomponents and one of its products covers C, or one of its products is the scanned
 //!   product itself (the scan's product context) and its subcomponents, if any, cover C.
+//!   A statement naming no product and no component at all (CycloneDX VEX without `affects`)
+//!   covers everything the VEX set is applied to.
 //!   "Covers" means purl matching per [`crate::package::purl_covers`] (a version-less purl covers
 //!   all versions, or those in the product's `vers:` range when it has one; qualifiers are ignored
 //!   when the statement gives none), or an equal product ID / `bom-ref`.
@@ -449,7 +451,10 @@ impl VexSet {
                 .iter()
                 .any(|p| product_is_context(p, ctx))
         });
-        if statement.subcomponents.is_empty() {
+        if statement.products.is_empty() && statement.subcomponents.is_empty() {
+            // A statement naming no product covers everything its document is applied to.
+            true
+        } else if statement.subcomponents.is_empty() {
             product_is_scanned
                 || statement
                     .products

@@ -179,7 +179,8 @@ fn product_to_value(p: &VexProduct) -> Value {
 }
 
 /// Exports statements as an OpenVEX 0.2.0 document. Subcomponents are attached to every product
-/// of their statement, as the 0.2.0 shape requires.
+/// of their statement, as the 0.2.0 shape requires. Identical statements are written once. A
+/// product's `vers:` range, which OpenVEX cannot express, is kept in `status_notes`.
 pub fn export(
     statements: &[VexStatement],
     document_id: &str,
@@ -232,13 +233,34 @@ pub fn export(
                     .clone()
                     .unwrap_or_else(|| "not affected (no reason given in source)".into()));
             }
+            // OpenVEX has no version ranges: keep a product's range as a note rather than silently
+            // widening the statement to every version.
+            let ranges: Vec<String> = s
+                .products
+                .iter()
+                .chain(s.subcomponents.iter())
+                .filter_map(|p| {
+                    p.version_range
+                        .as_ref()
+                        .map(|r| format!("{} versions {r}", p.label()))
+                })
+                .collect();
+            if !ranges.is_empty() {
+                st["status_notes"] = json!(format!("applies to {}", ranges.join("; ")));
+            }
             // ... and an action statement for affected.
             if s.status == VexStatus::Affected && s.action_statement.is_none() {
                 st["action_statement"] = json!("no action statement given in source");
             }
             st
         })
-        .collect();
+        .fold(Vec::new(), |mut acc: Vec<Value>, st| {
+            // The schema wants unique statements; sources do repeat themselves.
+            if !acc.contains(&st) {
+                acc.push(st);
+            }
+            acc
+        });
     json!({
         "@context": "https://openvex.dev/ns/v0.2.0",
         "@id": document_id,
