@@ -445,3 +445,69 @@ fn every_real_advisory_matches_its_own_introduced_versions() {
     assert!(checked > 5000);
     assert_eq!(agreed, checked);
 }
+
+#[test]
+fn zip_of_all_rustsec_equals_the_directory_and_reload_keeps_existing() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("all.zip");
+    let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(rustsec_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    entries.sort();
+    let borrowed: Vec<(&str, Vec<u8>)> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.clone()))
+        .collect();
+    write_zip(&archive, &borrowed);
+
+    let mut db = OsvDatabase::new();
+    let from_zip = db.load_path(&archive).unwrap();
+    assert_eq!(
+        (from_zip.files_read, from_zip.added, from_zip.errors.len()),
+        (1206, 1206, 0)
+    );
+    // Loading the same data again (as the directory) changes nothing: same `modified` times.
+    let again = db.load_path(&rustsec_dir()).unwrap();
+    assert_eq!(
+        (again.added, again.replaced, again.kept_existing),
+        (0, 0, 1206)
+    );
+    let mut from_dir = OsvDatabase::new();
+    from_dir.load_path(&rustsec_dir()).unwrap();
+    assert_eq!(db.advisory_count(), from_dir.advisory_count());
+    assert_eq!(db.package_count(), from_dir.package_count());
+    println!(
+        "zip all.zip: {} entries, {} advisories, {} errors; reload kept {}",
+        from_zip.files_read,
+        from_zip.added,
+        from_zip.errors.len(),
+        again.kept_existing
+    );
+}
+
+#[test]
+fn ecosystem_ranges_use_the_ecosystem_ordering() {
+    // PEP 440: 2.0rc1 < 2.0 < 2.0.post1; a SEMVER reading would get these wrong.
+    let text = r#"{"id": "PYSEC-TEST-1", "modified": "2024-01-01T00:00:00Z",
+      "affected": [{"package": {"ecosystem": "PyPI", "name": "Example_Pkg"},
+        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "1.0"}, {"fixed": "2.0.post1"}]}]}]}"#;
+    let mut db = OsvDatabase::new();
+    for a in sanso_vuln::load::parse_advisories("inline", text.as_bytes()).unwrap() {
+        db.insert(a);
+    }
+    let cases = [
+        ("PyPI", "example-pkg", "0.9", false),
+        ("PyPI", "example-pkg", "1.0", true),
+        ("PyPI", "example.pkg", "2.0rc1", true),
+        ("PyPI", "EXAMPLE_PKG", "2.0", true),
+        ("PyPI", "example-pkg", "2.0.post1", false),
+        ("PyPI", "example-pkg", "10.0", false),
+    ];
+    check_cases("PyPI ECOSYSTEM", &db, "PYSEC-TEST-1", &cases);
+}
