@@ -17,7 +17,28 @@
 //! - [`licence`]: SPDX expressions against an allow/deny/review policy.
 //! - [`package`]: packages to scan (from purls), purl matching for VEX.
 //! - [`portfolio`]: an inverted index over many SBOMs answering "what does this new advisory hit?".
-//! - [`scan`]: the scan API and exit codes; [`render`]: text table, JSON and SARIF 2.1.0.
+//! - [`scan`](mod@scan): the scan API and exit codes; [`render`]: text table, JSON and SARIF 2.1.0.
+//!
+//! ```
+//! use sanso_vuln::{load::parse_advisories, scan, OsvDatabase, PackageRef, Severity, VexSet};
+//!
+//! let osv = br#"{"id": "RUSTSEC-0000-0001", "modified": "2024-01-01T00:00:00Z",
+//!   "aliases": ["CVE-2024-0001"],
+//!   "affected": [{"package": {"ecosystem": "crates.io", "name": "demo"},
+//!     "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.2.0"}]}]}]}"#;
+//! let mut db = OsvDatabase::new(); // or db.load_path(Path::new("osv/all.zip"))
+//! for advisory in parse_advisories("inline", osv)? {
+//!     db.insert(advisory);
+//! }
+//! let packages = [PackageRef::from_purl("pkg:cargo/demo@1.1.0")?];
+//! let report = scan(&packages, &db, &VexSet::new());
+//! let finding = &report.findings[0];
+//! assert_eq!(finding.vulnerability_id, "CVE-2024-0001");
+//! assert_eq!(finding.aliases, ["RUSTSEC-0000-0001"]);
+//! assert_eq!(finding.matched_ranges(), "SEMVER introduced 0, fixed 1.2.0");
+//! assert_eq!(report.exit_code(Severity::Unknown), sanso_vuln::scan::EXIT_FINDINGS);
+//! # Ok::<(), sanso_vuln::VulnError>(())
+//! ```
 
 pub mod aliases;
 pub mod db;
