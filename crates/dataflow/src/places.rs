@@ -24,7 +24,8 @@
 //! ```
 //!
 //! Kinds: `adequacy_or_safeguards_for_transfer_out`, `provides_transfer_safeguards`,
-//! `consent_for_third_party_provision`, `breach_notification { hours? }`, `data_localisation`,
+//! `consent_for_third_party_provision`, `consent_for_special_category`,
+//! `breach_notification { hours? }`, `data_localisation`,
 //! `purpose_limitation`, `retention_limit { max_days? }`,
 //! `cross_border_disclosure_to_data_subject`, `security_measures`,
 //! `opt_out_of_sale_or_sharing`, `deletion_on_request`, `defined_disposal_method`,
@@ -112,6 +113,8 @@ pub enum Requirement {
     ProvidesTransferSafeguards,
     /// Providing the data to a third party needs the data subject's consent.
     ConsentForThirdPartyProvision,
+    /// Acquiring or deriving special-category data needs the data subject's consent.
+    ConsentForSpecialCategory,
     /// Breaches must be notified; `hours` is the deadline, absent = "promptly", no fixed figure.
     BreachNotification {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +158,7 @@ impl Requirement {
             }
             Requirement::ProvidesTransferSafeguards => "provides_transfer_safeguards",
             Requirement::ConsentForThirdPartyProvision => "consent_for_third_party_provision",
+            Requirement::ConsentForSpecialCategory => "consent_for_special_category",
             Requirement::BreachNotification { .. } => "breach_notification",
             Requirement::DataLocalisation => "data_localisation",
             Requirement::PurposeLimitation => "purpose_limitation",

@@ -22,6 +22,7 @@
 //! | `dmf.l.protection-gap` | L | data moves between two places and [`transfer_gaps`] lists gaps other than the two above and localisation |
 //! | `dmf.l.localisation-elsewhere` | L | data is stored outside the jurisdiction of an upstream place that requires localisation |
 //! | `dmf.l.third-party-without-consent` | L | a transfer hands data to a group company or third party, the place requires consent for third-party provision, and no `consent_recorded` is declared (a contractor is outsourcing, not provision) |
+//! | `dmf.l.special-category-without-consent` | L | an event acquires special-category data, or a process/integrate event turns data into it (e.g. inferring health from purchases), where consent is required and no `consent_recorded` is declared |
 //! | `dmf.l.purpose-undefined` | L | data is created/acquired where purpose limitation applies and the event states no purpose |
 //! | `dmf.l.retention` | L | data is stored where a retention limit applies and the event's `retention_days` is unset or above the limit |
 //! | `dmf.l.disposal-method-required` | L | a dispose event names no method where the place requires a defined disposal method |
@@ -229,6 +230,13 @@ pub const RISK_RULES: &[RiskRule] = &[
         dimension: L,
         title_ja: "本人同意の記録なく第三者提供",
         title_en: "Third-party provision without recorded consent",
+        requirement_refs: &["CPS.GV"],
+    },
+    RiskRule {
+        id: "dmf.l.special-category-without-consent",
+        dimension: L,
+        title_ja: "要配慮個人情報を同意の記録なく取得・生成",
+        title_en: "Special-category data acquired or derived without recorded consent",
         requirement_refs: &["CPS.GV"],
     },
     RiskRule {
@@ -568,6 +576,32 @@ fn legal_at_event(ctx: &mut Ctx<'_>, event: &Event, place: &Place, step: &EventA
                 Text::new(
                     format!("利用目的の特定が求められる({})が、取得イベントに目的が記載されていない。", rules.join(", ")),
                     format!("Purpose limitation applies ({}) but the acquiring event states no purpose.", rules.join(", ")),
+                ),
+            );
+        }
+    }
+    let becomes_special = ctx.vocabulary.is_special(category)
+        && (event.kind == EventKind::CreateAcquire
+            || !ctx.vocabulary.is_special(step.before.category.as_deref()));
+    if becomes_special && !event.has_safeguard("consent_recorded") {
+        let rules = ctx.place_rule_ids(place, category, "consent_for_special_category");
+        if !rules.is_empty() {
+            let derived = event.kind != EventKind::CreateAcquire;
+            ctx.push(
+                "dmf.l.special-category-without-consent",
+                &event.id,
+                None,
+                Text::new(
+                    format!(
+                        "{}要配慮個人情報になるが、本人同意の記録が宣言されていない({})。",
+                        if derived { "加工・統合の結果、データが" } else { "取得するデータが" },
+                        rules.join(", ")
+                    ),
+                    format!(
+                        "The data {} special-category personal data with no recorded consent declared ({}).",
+                        if derived { "becomes, through this step," } else { "acquired here is" },
+                        rules.join(", ")
+                    ),
                 ),
             );
         }

@@ -494,3 +494,69 @@ fn review_survives_re_suggestion() {
     assert_eq!(outdated, 2);
     assert!(merged2.iter().any(|r| r.id == "manual-1"));
 }
+
+#[test]
+fn special_category_without_consent() {
+    let acquire = |safeguards: &str, place: &str| {
+        flow(&format!(
+            r#"
+events:
+  - id: a
+    kind: create_acquire
+    holder: own
+    place: {place}
+    purpose: care
+    changes: {{ category: special_category_personal, privacy_impact: high, value: high, disclosure_scope: internal, rights_holders: [patients] }}
+    safeguards: [{safeguards}]
+"#
+        ))
+    };
+    assert!(has(
+        &acquire("", "jp"),
+        "dmf.l.special-category-without-consent@a"
+    ));
+    assert!(has(
+        &acquire("", "eu"),
+        "dmf.l.special-category-without-consent@a"
+    ));
+    assert!(!has(
+        &acquire("consent_recorded", "jp"),
+        "dmf.l.special-category-without-consent@a"
+    ));
+    assert!(!has(
+        &acquire("", "bare"),
+        "dmf.l.special-category-without-consent@a"
+    ));
+    // Inference: ordinary purchase data turned into health data by processing.
+    let infer = flow(&format!(
+        r#"
+events:
+{}
+  - id: infer
+    kind: process
+    holder: own
+    place: jp
+    changes: {{ category: special_category_personal }}
+  - id: keep
+    kind: process
+    holder: own
+    place: jp
+edges:
+  - {{ from: a, to: infer }}
+  - {{ from: infer, to: keep }}
+"#,
+        create("a", "jp")
+    ));
+    assert!(has(&infer, "dmf.l.special-category-without-consent@infer"));
+    let risk = suggested(&infer)
+        .into_iter()
+        .find(|r| r.rule_id == "dmf.l.special-category-without-consent")
+        .unwrap();
+    assert!(
+        risk.rationale.en.contains("becomes"),
+        "{}",
+        risk.rationale.en
+    );
+    // Already special before the step: not raised again downstream.
+    assert!(!has(&infer, "dmf.l.special-category-without-consent@keep"));
+}
