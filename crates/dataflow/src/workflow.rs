@@ -2,8 +2,8 @@
 //!
 //! 1. **Event flow** — at least one event; every edge joins known events; holders known;
 //!    the graph is a DAG, nothing follows a dispose event, only create/acquire starts a flow.
-//! 2. **Places and rules** — every event's place is defined; every place has at least one
-//!    rule in force (own or adopted); adopted rule sets exist.
+//! 2. **Places and rules** — every event's place is defined; every place has a jurisdiction
+//!    and at least one rule in force (own or adopted); adopted rule sets exist.
 //! 3. **Attributes** — every value is in the vocabulary and, after replaying the flow, every
 //!    event's datum has category, privacy impact, value, disclosure scope, rights holders.
 //! 4. **Risks** — the register holds every current suggestion and none is left `suggested`.
@@ -25,6 +25,8 @@ pub struct StepState {
     /// 1–4.
     pub step: u8,
     pub name: Text,
+    /// What the step asks of the data steward.
+    pub guidance: Text,
     pub complete: bool,
     /// What keeps the step from being complete, one line each.
     pub missing: Vec<String>,
@@ -60,6 +62,12 @@ pub fn workflow_state(flow: &DataFlow, library: &Library) -> WorkflowState {
         }
     }
     for place in &flow.places {
+        if library.jurisdiction(place).is_none() {
+            step2.push(format!(
+                "place `{}` has no jurisdiction (set one or adopt a law); moves to or from it are treated as crossing a border",
+                place.id
+            ));
+        }
         if library.effective_rules(place).is_empty() {
             step2.push(format!(
                 "place `{}` has no rules (adopt a rule set or add rules)",
@@ -125,13 +133,32 @@ pub fn workflow_state(flow: &DataFlow, library: &Library) -> WorkflowState {
         Text::new("属性の具体化", "Make attributes concrete"),
         Text::new("イベントごとのリスク洗い出し", "List risks per event"),
     ];
+    let guidance = [
+        Text::new(
+            "データが生まれてから廃棄されるまでのイベント(生成・取得、加工、統合、移転・提供、保管、廃棄)と、その順序を描く。",
+            "Draw the events from creation to disposal (create/acquire, process, integrate, transfer/provide, store, dispose) and their order.",
+        ),
+        Text::new(
+            "各イベントが起きる場(国・地域の法、契約、社内規程)と、そこで効いている保護規則を整理する。",
+            "For each event, name the place it happens in (law of a country or region, contract, internal rules) and the protective rules in force there.",
+        ),
+        Text::new(
+            "各イベントでのデータの属性(区分、プライバシー影響度、価値、開示範囲、権利者、保有者)を具体的に決める。",
+            "Make the datum's attributes concrete at each event: category, privacy impact, value, disclosure scope, rights holders, holder.",
+        ),
+        Text::new(
+            "イベントごとに機密性・完全性・可用性・法令遵守の観点でリスクを洗い出し、提案を採用・編集・却下する。",
+            "List the risks per event under confidentiality, integrity, availability and legal compliance; accept, edit or reject each suggestion.",
+        ),
+    ];
     let steps: Vec<StepState> = [step1, step2, step3, step4]
         .into_iter()
-        .zip(names)
+        .zip(names.into_iter().zip(guidance))
         .enumerate()
-        .map(|(i, (missing, name))| StepState {
+        .map(|(i, (missing, (name, guidance)))| StepState {
             step: u8::try_from(i + 1).unwrap_or(u8::MAX),
             name,
+            guidance,
             complete: missing.is_empty(),
             missing,
         })

@@ -143,7 +143,20 @@ fn workflow_moves_to_step_four_and_completes_after_review() {
     assert_eq!(s.current_step, 3);
     let mut f = ws.flow.clone();
     f.places[0].adopts.clear();
-    assert_eq!(workflow_state(&f, &ws.library).current_step, 2);
+    let s = workflow_state(&f, &ws.library);
+    assert_eq!(s.current_step, 2);
+    assert!(s.steps[1]
+        .missing
+        .iter()
+        .any(|m| m.contains("no jurisdiction")));
+    assert!(s.steps[1]
+        .missing
+        .iter()
+        .any(|m| m.contains("has no rules")));
+    assert!(s
+        .steps
+        .iter()
+        .all(|s| !s.guidance.ja.is_empty() && !s.guidance.en.is_empty()));
     let mut f = ws.flow.clone();
     f.edges[0].to = "nowhere".into();
     let s = workflow_state(&f, &ws.library);
