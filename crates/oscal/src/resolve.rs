@@ -4,37 +4,43 @@
 //! The phases, in the specification's order:
 //!
 //! 1. **Import.** Each `import/@href` is located: `#uuid` names a back-matter resource of the
-//!    profile, whose first `rlink` that exists is followed; other hrefs are paths relative to the
-//!    importing file (`file://` URIs too; remote URLs are refused — resolution never touches the
-//!    network). When the named file does not exist but a sibling with the same stem in another
-//!    OSCAL format does (`…catalog.xml` → `…catalog.json`), that sibling is used. An imported
-//!    profile is resolved first (recursively); a profile met again on the import stack is a cycle.
+//!    profile, whose first `rlink` that exists is followed (or its `base64` content); other hrefs
+//!    are paths relative to the importing file (`file://` URIs too; remote URLs are refused —
+//!    resolution never touches the network). When the named file does not exist but a sibling
+//!    with the same stem in another OSCAL format does (`…catalog.xml` → `…catalog.json`), that
+//!    sibling is used. An imported profile is resolved first (recursively). Where the
+//!    specification lets a processor drop an unavailable or circular import with a warning, this
+//!    resolver stops with a typed error instead: a missing catalog is never silently ignored.
 //! 2. **Select.** `include-all`, or the union of `include-controls` (`with-ids`, glob `matching`
-//!    patterns with `*` and `?`, `with-child-controls="yes"` adding all descendants), minus
-//!    `exclude-controls` (exclusion wins). An import without an include directive takes
+//!    patterns with `*` and `?`, `with-child-controls="yes"` adding the *direct* children),
+//!    minus `exclude-controls` (exclusion wins). An import without an include directive takes
 //!    everything. A `with-id` naming no control is an error; a `matching` pattern that matches
-//!    nothing is not (patterns are written to be broad). Groups without selected content are dropped; an unselected
-//!    control's selected descendants take its place in the tree.
-//! 3. **Merge.** `as-is` keeps the imported group and nesting structure (groups with the same id
-//!    from several imports are merged); `flat` (also the default without `as-is`/`custom`) lists
-//!    every selected control at the top level in document order, enhancements un-nested.
-//!    `combine`: `keep` keeps duplicate control ids, `use-first` (default) and `merge` keep the
-//!    first occurrence. `custom` builds the profile's own groups and fills each from its
-//!    `insert-controls` selections (order `keep`, or `ascending`/`descending` by `sort-id` prop,
-//!    else id); a control inserted with selected descendants keeps them nested, and selected
-//!    controls that no `insert-controls` places are dropped.
-//! 4. **Modify.** `set-parameter` replaces a parameter's label, usage, values, select, class and
-//!    depends-on and appends props, links, constraints and guidelines. Each `alter` removes first
-//!    (params, props, links, parts at any depth of the control — not child controls — matching all
-//!    of by-name, by-class, by-id, by-item-name, by-ns), then adds (`position` starting/ending
-//!    inside the target, before/after it as siblings; target = the control, or the param/part
-//!    `by-id`). Unknown controls and parameters are errors.
-//! 5. **Finish.** The metadata is the profile's, with a new `last-modified`, a
-//!    `resolution-timestamp` property and a `source-profile` link; catalog-level parameters are
-//!    kept when inserted somewhere; back-matter keeps only the resources the result still
-//!    references (`#uuid` in links or prose): the imported ones in source order, then the
-//!    profile's own (the specification: "only citations and resources that are actually
-//!    referenced from contents in the catalog as resolved").
+//!    nothing is not.
+//! 3. **Merge.** Structure: `as-is` keeps the source groups (merged by id across imports) and
+//!    nesting — an unselected control whose descendants are selected comes along with its
+//!    content ("implicit inclusion"); groups without selected content are dropped. Without
+//!    `as-is`/`custom` the result is flat: selected controls in document order, enhancements
+//!    un-nested. `custom` builds the profile's own groups, filled by `insert-controls`
+//!    selections (order `keep`, or `ascending`/`descending` by `sort-id` prop, else id); a
+//!    control inserted with selected children keeps them nested; selected controls no
+//!    `insert-controls` places are dropped. Clashes (`combine/@method`): `keep` (the default)
+//!    keeps every copy, `use-first` the first in import order, `merge` folds later copies into
+//!    the first (their params/props/links/parts not already present are appended).
+//! 4. **Modify.** `set-parameter`: label, usage, class, depends-on replace; `values` or `select`
+//!    replaces *both* values and select; props, links, constraints, guidelines are appended.
+//!    Each `alter` removes first (params, props, links, parts at any depth of the control — not
+//!    child controls — matching all of the given by-name, by-class, by-id, by-item-name, by-ns),
+//!    then adds: without `by-id` at the start/end of the control's lists (`before`/`after` count
+//!    as `starting`/`ending`); with `by-id` naming a param or part, `starting`/`ending` inside it,
+//!    `before`/`after` as its siblings (params and parts as siblings, props and links into the
+//!    container). Unknown controls, parameters and add targets are errors.
+//! 5. **Finish.** Metadata: the profile's, with a new `last-modified`, a
+//!    `resolution-timestamp` prop and links `resolution-source` and `source-profile` to the
+//!    profile, placed before the profile's own. Loose parameters (catalog or group level) are
+//!    kept only if some `{{ insert: param, … }}` in the result names them (group-level ones move
+//!    to the top when the result is flat or custom). Back-matter: resources from the imports (in
+//!    import order) then the profile's, kept if cited (`#uuid` anywhere in the metadata or body)
+//!    or marked `keep=always`; of resources sharing a uuid the last one wins.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -118,17 +124,19 @@ fn resolve_loaded(
     options: &ResolveOptions,
 ) -> Result<Catalog> {
     let merge = profile.merge.clone().unwrap_or_default();
-    // Custom structures are built from the as-is tree, where nesting is still known.
-    let structure = if merge.as_is == Some(true) || merge.custom.is_some() {
+    let structure = if merge.custom.is_some() {
+        Structure::Custom
+    } else if merge.as_is == Some(true) {
         Structure::AsIs
     } else {
         Structure::Flat
     };
-    let keep_duplicates = merge
-        .combine
-        .as_ref()
-        .and_then(|c| c.method.as_deref())
-        .is_some_and(|m| m == "keep");
+    let combine = match merge.combine.as_ref().and_then(|c| c.method.as_deref()) {
+        Some("use-first") => CombineRule::UseFirst,
+        Some("merge") => CombineRule::Merge,
+        // `keep` is the specification's default: clashing controls are all kept.
+        _ => CombineRule::Keep,
+    };
 
     let mut merged = Catalog::default();
     let mut imported_resources: Vec<Resource> = Vec::new();
@@ -139,13 +147,20 @@ fn resolve_loaded(
         let (catalog, source_name) =
             load_import(profile, path, import, &json_path, stack, cache, options)?;
         let selected = select_controls(&catalog, import, path, &json_path, &source_name)?;
-        let mut filtered = filter_catalog(&catalog, &selected);
-        if !keep_duplicates {
-            drop_seen(&mut filtered, &mut seen_ids);
+        // Under as-is, unselected ancestors of selected controls come along (with their
+        // content); otherwise selected descendants take their place.
+        let implicit_ancestors = matches!(structure, Structure::AsIs);
+        let mut filtered = filter_catalog(&catalog, &selected, implicit_ancestors);
+        match combine {
+            CombineRule::Keep => {}
+            CombineRule::UseFirst => drop_seen(&mut filtered, &mut seen_ids),
+            CombineRule::Merge => absorb_duplicates(&mut filtered, &mut merged, &mut seen_ids),
         }
         match structure {
-            Structure::AsIs => merge_as_is(&mut merged, filtered),
+            Structure::AsIs | Structure::Custom => merge_as_is(&mut merged, filtered),
             Structure::Flat => {
+                // Group-level (loose) parameters lose their groups; they move to the top.
+                collect_group_params(&filtered.groups, &mut merged.params);
                 let mut flat = Vec::new();
                 flatten_catalog(filtered, &mut flat);
                 merged.controls.extend(flat);
@@ -159,8 +174,10 @@ fn resolve_loaded(
     }
 
     if let Some(custom) = &merge.custom {
-        let pool = std::mem::take(&mut merged);
+        let mut pool = std::mem::take(&mut merged);
         merged = build_custom(custom, &pool, path, "profile.merge.custom")?;
+        // Loose parameters of the source groups stay available at the top level.
+        collect_group_params(&pool.groups, &mut pool.params);
         merged.params = pool.params;
     }
 
@@ -175,21 +192,27 @@ fn resolve_loaded(
         }
     }
 
-    prune_unreferenced_catalog_params(&mut merged);
+    prune_unreferenced_loose_params(&mut merged);
 
     let timestamp = options.timestamp.clone().unwrap_or_else(now_rfc3339);
     let mut metadata = profile.metadata.clone();
     metadata.last_modified = timestamp.clone();
+    // The specification puts the new prop and link before the profile's own.
     metadata
         .props
-        .push(Property::new("resolution-timestamp", timestamp));
+        .insert(0, Property::new("resolution-timestamp", timestamp));
     let source_href = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| path.display().to_string());
+    // `resolution-source` is the specification's rel; `source-profile` the one NIST's Java
+    // resolver writes. Both point at the profile so either reader finds it.
     metadata
         .links
-        .push(Link::new(source_href, "source-profile"));
+        .insert(0, Link::new(source_href.clone(), "source-profile"));
+    metadata
+        .links
+        .insert(0, Link::new(source_href, "resolution-source"));
     merged.metadata = metadata;
     merged.uuid = options
         .uuid
@@ -204,6 +227,22 @@ fn resolve_loaded(
 enum Structure {
     AsIs,
     Flat,
+    Custom,
+}
+
+/// What to do with clashing controls (same id from several imports).
+#[derive(Clone, Copy)]
+enum CombineRule {
+    Keep,
+    UseFirst,
+    Merge,
+}
+
+fn collect_group_params(groups: &[Group], out: &mut Vec<Parameter>) {
+    for group in groups {
+        out.extend(group.params.iter().cloned());
+        collect_group_params(&group.groups, out);
+    }
 }
 
 fn load_import(
@@ -436,10 +475,10 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
     pi == p.len()
 }
 
-/// Ids of every control with the ids of its descendants.
+/// Every control id with the ids of its direct children.
 struct ControlIndex<'a> {
-    /// id → descendants' ids (document order).
-    descendants: HashMap<&'a str, Vec<&'a str>>,
+    /// id → direct children's ids (document order).
+    children: HashMap<&'a str, Vec<&'a str>>,
     /// all ids in document order.
     order: Vec<&'a str>,
 }
@@ -447,20 +486,13 @@ struct ControlIndex<'a> {
 impl<'a> ControlIndex<'a> {
     fn new(catalog: &'a Catalog) -> Self {
         let mut index = ControlIndex {
-            descendants: HashMap::new(),
+            children: HashMap::new(),
             order: Vec::new(),
         };
         for control in catalog.all_controls() {
             index.order.push(control.id.as_str());
-            let mut ids = Vec::new();
-            fn collect<'b>(controls: &'b [Control], out: &mut Vec<&'b str>) {
-                for c in controls {
-                    out.push(c.id.as_str());
-                    collect(&c.controls, out);
-                }
-            }
-            collect(&control.controls, &mut ids);
-            index.descendants.insert(control.id.as_str(), ids);
+            let kids = control.controls.iter().map(|c| c.id.as_str()).collect();
+            index.children.insert(control.id.as_str(), kids);
         }
         index
     }
@@ -475,14 +507,15 @@ fn apply_selection<'a>(
     let with_children = selection.with_child_controls.as_deref() == Some("yes");
     let add = |id: &str, into: &mut HashSet<String>| {
         into.insert(id.to_string());
+        // The specification: "direct children not all descendants".
         if with_children {
-            if let Some(kids) = index.descendants.get(id) {
+            if let Some(kids) = index.children.get(id) {
                 into.extend(kids.iter().map(|k| k.to_string()));
             }
         }
     };
     for (k, id) in selection.with_ids.iter().enumerate() {
-        if index.descendants.contains_key(id.as_str()) {
+        if index.children.contains_key(id.as_str()) {
             add(id, into);
         } else {
             missing.push((k, id.as_str()));
@@ -538,23 +571,34 @@ fn select_controls(
 }
 
 /// The catalog's group/control tree with only selected controls (structure kept).
-fn filter_catalog(catalog: &Catalog, selected: &HashSet<String>) -> Catalog {
+/// `implicit_ancestors`: an unselected control with selected descendants is kept around them
+/// (as-is merging); otherwise its selected descendants take its place.
+fn filter_catalog(
+    catalog: &Catalog,
+    selected: &HashSet<String>,
+    implicit_ancestors: bool,
+) -> Catalog {
     Catalog {
-        controls: filter_controls(&catalog.controls, selected),
+        controls: filter_controls(&catalog.controls, selected, implicit_ancestors),
         groups: catalog
             .groups
             .iter()
-            .filter_map(|g| filter_group(g, selected))
+            .filter_map(|g| filter_group(g, selected, implicit_ancestors))
             .collect(),
         ..Catalog::default()
     }
 }
 
-fn filter_controls(controls: &[Control], selected: &HashSet<String>) -> Vec<Control> {
+fn filter_controls(
+    controls: &[Control],
+    selected: &HashSet<String>,
+    implicit_ancestors: bool,
+) -> Vec<Control> {
     let mut out = Vec::new();
     for control in controls {
-        let children = filter_controls(&control.controls, selected);
-        if selected.contains(&control.id) {
+        let children = filter_controls(&control.controls, selected, implicit_ancestors);
+        let keep = selected.contains(&control.id) || (implicit_ancestors && !children.is_empty());
+        if keep {
             let mut kept = Control {
                 controls: Vec::new(),
                 ..control.clone()
@@ -562,19 +606,22 @@ fn filter_controls(controls: &[Control], selected: &HashSet<String>) -> Vec<Cont
             kept.controls = children;
             out.push(kept);
         } else {
-            // An unselected control's selected descendants take its place.
             out.extend(children);
         }
     }
     out
 }
 
-fn filter_group(group: &Group, selected: &HashSet<String>) -> Option<Group> {
-    let controls = filter_controls(&group.controls, selected);
+fn filter_group(
+    group: &Group,
+    selected: &HashSet<String>,
+    implicit_ancestors: bool,
+) -> Option<Group> {
+    let controls = filter_controls(&group.controls, selected, implicit_ancestors);
     let groups: Vec<Group> = group
         .groups
         .iter()
-        .filter_map(|g| filter_group(g, selected))
+        .filter_map(|g| filter_group(g, selected, implicit_ancestors))
         .collect();
     if controls.is_empty() && groups.is_empty() {
         return None;
@@ -590,6 +637,64 @@ fn filter_group(group: &Group, selected: &HashSet<String>) -> Option<Group> {
         groups,
         controls,
     })
+}
+
+/// Combine rule `merge`: a control whose id an earlier import already contributed is folded
+/// into that earlier control — every param, prop, link and part it has that the earlier one
+/// lacks is appended (identical items are not repeated), child controls merge by id — and it
+/// does not appear a second time.
+fn absorb_duplicates(incoming: &mut Catalog, merged: &mut Catalog, seen: &mut HashSet<String>) {
+    fn take_controls(
+        controls: &mut Vec<Control>,
+        merged: &mut Catalog,
+        seen: &mut HashSet<String>,
+    ) {
+        let mut kept = Vec::with_capacity(controls.len());
+        for mut control in controls.drain(..) {
+            if seen.contains(&control.id) {
+                if let Some(existing) = find_control_mut(merged, &control.id) {
+                    merge_control_content(existing, control, seen);
+                    continue;
+                }
+            }
+            seen.insert(control.id.clone());
+            take_controls(&mut control.controls, merged, seen);
+            kept.push(control);
+        }
+        *controls = kept;
+    }
+    fn take_groups(groups: &mut [Group], merged: &mut Catalog, seen: &mut HashSet<String>) {
+        for group in groups {
+            take_controls(&mut group.controls, merged, seen);
+            take_groups(&mut group.groups, merged, seen);
+        }
+    }
+    take_controls(&mut incoming.controls, merged, seen);
+    take_groups(&mut incoming.groups, merged, seen);
+}
+
+fn append_missing<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+    for item in from {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
+fn merge_control_content(existing: &mut Control, other: Control, seen: &mut HashSet<String>) {
+    append_missing(&mut existing.params, other.params);
+    append_missing(&mut existing.props, other.props);
+    append_missing(&mut existing.links, other.links);
+    append_missing(&mut existing.parts, other.parts);
+    for child in other.controls {
+        match existing.controls.iter_mut().find(|c| c.id == child.id) {
+            Some(same) => merge_control_content(same, child, seen),
+            None => {
+                seen.insert(child.id.clone());
+                existing.controls.push(child);
+            }
+        }
+    }
 }
 
 /// Builds a `custom` merge: the profile's groups, each filled by its `insert-controls` from the
@@ -648,7 +753,7 @@ fn insert_controls(
         };
         let here = format!("{json_path}.insert-controls[{i}]");
         let selected = select_controls(pool, &selection, path, &here, path)?;
-        let filtered = filter_catalog(pool, &selected);
+        let filtered = filter_catalog(pool, &selected, false);
         let mut controls = filtered.controls;
         fn from_groups(groups: Vec<Group>, out: &mut Vec<Control>) {
             for group in groups {
@@ -775,11 +880,14 @@ fn apply_set_parameter(
         if set.usage.is_some() {
             param.usage = set.usage.clone();
         }
+        // A value and a selection are alternatives: setting either replaces both.
         if !set.values.is_empty() {
             param.values = set.values.clone();
+            param.select = None;
         }
         if set.select.is_some() {
             param.select = set.select.clone();
+            param.values.clear();
         }
         param.props.extend(set.props.iter().cloned());
         param.links.extend(set.links.iter().cloned());
@@ -1010,21 +1118,42 @@ fn apply_add(control: &mut Control, add: &Add) -> std::result::Result<(), String
         }
         return Ok(());
     }
-    if add_in_parts(&mut control.parts, by_id, add, position) {
+    if add_in_parts(
+        &mut control.parts,
+        &mut control.props,
+        &mut control.links,
+        by_id,
+        add,
+        position,
+    ) {
         Ok(())
     } else {
         Err(by_id.to_string())
     }
 }
 
-fn add_in_parts(parts: &mut Vec<Part>, by_id: &str, add: &Add, position: Position) -> bool {
+/// Finds the part `by_id` in `parts` (at any depth) and applies `add` there. `container_props`
+/// and `container_links` belong to the element holding `parts`: props and links added
+/// before/after a part cannot sit between parts, so they go to the container.
+fn add_in_parts(
+    parts: &mut Vec<Part>,
+    container_props: &mut Vec<Property>,
+    container_links: &mut Vec<Link>,
+    by_id: &str,
+    add: &Add,
+    position: Position,
+) -> bool {
     if let Some(index) = parts.iter().position(|p| p.id.as_deref() == Some(by_id)) {
         match position {
             Position::Before => {
                 parts.splice(index..index, add.parts.iter().cloned());
+                container_props.extend(add.props.iter().cloned());
+                container_links.extend(add.links.iter().cloned());
             }
             Position::After => {
                 parts.splice(index + 1..index + 1, add.parts.iter().cloned());
+                container_props.extend(add.props.iter().cloned());
+                container_links.extend(add.links.iter().cloned());
             }
             Position::Starting | Position::Ending => {
                 let part = &mut parts[index];
@@ -1039,9 +1168,16 @@ fn add_in_parts(parts: &mut Vec<Part>, by_id: &str, add: &Add, position: Positio
         }
         return true;
     }
-    parts
-        .iter_mut()
-        .any(|part| add_in_parts(&mut part.parts, by_id, add, position))
+    parts.iter_mut().any(|part| {
+        add_in_parts(
+            &mut part.parts,
+            &mut part.props,
+            &mut part.links,
+            by_id,
+            add,
+            position,
+        )
+    })
 }
 
 /// Every `#fragment` token (uuid or id) referenced anywhere in the text.
@@ -1074,19 +1210,23 @@ fn inserted_params(text: &str, out: &mut HashSet<String>) {
     }
 }
 
-fn prune_unreferenced_catalog_params(catalog: &mut Catalog) {
-    if catalog.params.is_empty() {
-        return;
-    }
-    let params = std::mem::take(&mut catalog.params);
-    let text = serde_json::to_string(&(&catalog.controls, &catalog.groups)).unwrap_or_default();
+/// Drops loose parameters (catalog or group level) that no insertion in the result names.
+fn prune_unreferenced_loose_params(catalog: &mut Catalog) {
+    let text = serde_json::to_string(&(&catalog.params, &catalog.controls, &catalog.groups))
+        .unwrap_or_default();
     let mut inserted = HashSet::new();
     inserted_params(&text, &mut inserted);
     let mut seen = HashSet::new();
-    catalog.params = params
-        .into_iter()
-        .filter(|p| inserted.contains(&p.id) && seen.insert(p.id.clone()))
-        .collect();
+    catalog
+        .params
+        .retain(|p| inserted.contains(&p.id) && seen.insert(p.id.clone()));
+    fn in_groups(groups: &mut [Group], inserted: &HashSet<String>) {
+        for group in groups {
+            group.params.retain(|p| inserted.contains(&p.id));
+            in_groups(&mut group.groups, inserted);
+        }
+    }
+    in_groups(&mut catalog.groups, &inserted);
 }
 
 fn resolved_back_matter(
@@ -1094,22 +1234,44 @@ fn resolved_back_matter(
     imported: Vec<Resource>,
     profile: &Profile,
 ) -> Result<Option<BackMatter>> {
-    let text = serde_json::to_string(&(&catalog.params, &catalog.controls, &catalog.groups))?;
+    let text = serde_json::to_string(&(
+        &catalog.metadata,
+        &catalog.params,
+        &catalog.controls,
+        &catalog.groups,
+    ))?;
     let mut referenced = HashSet::new();
     fragment_references(&text, &mut referenced);
-    let mut seen = HashSet::new();
-    let mut resources: Vec<Resource> = imported
+    let always_kept = |r: &Resource| {
+        r.props
+            .iter()
+            .any(|p| p.name == "keep" && p.value == "always")
+    };
+    let candidates: Vec<Resource> = imported
         .into_iter()
-        .filter(|r| referenced.contains(&r.uuid) && seen.insert(r.uuid.clone()))
+        .chain(
+            profile
+                .back_matter
+                .iter()
+                .flat_map(|b| b.resources.iter().cloned()),
+        )
+        .filter(|r| referenced.contains(&r.uuid) || always_kept(r))
         .collect();
-    // The profile's own resources count too (an `add` may cite them), under the same rule.
-    if let Some(own) = &profile.back_matter {
-        for resource in &own.resources {
-            if referenced.contains(&resource.uuid) && seen.insert(resource.uuid.clone()) {
-                resources.push(resource.clone());
-            }
-        }
+    // Of resources sharing a uuid the last wins (a profile's own version overrides imports).
+    let mut last_index: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in candidates.iter().enumerate() {
+        last_index.insert(r.uuid.as_str(), i);
     }
+    let keep: Vec<bool> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, r)| last_index.get(r.uuid.as_str()) == Some(&i))
+        .collect();
+    let resources: Vec<Resource> = candidates
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect();
     Ok(if resources.is_empty() {
         None
     } else {

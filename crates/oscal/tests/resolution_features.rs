@@ -128,6 +128,7 @@ fn xml_profile_flat_merge_via_back_matter_and_sibling_fallback() {
         .find(|p| p.id == "ac-1_prm_2")
         .expect("prm_2");
     assert_eq!(prm2.values, ["monthly"]);
+    assert!(prm2.select.is_none(), "a set value replaces the selection");
     assert!(ac1.controls.is_empty(), "flat merge un-nests enhancements");
     let resources: Vec<_> = catalog
         .back_matter
@@ -178,4 +179,100 @@ fn custom_merge_builds_the_profiles_groups() {
         Some("yes"),
         "modify applies after the custom merge"
     );
+}
+
+#[test]
+fn as_is_includes_unselected_ancestors_flat_does_not() {
+    assert_eq!(
+        outline(&resolve("implicit-ancestors-as-is.json")),
+        [
+            "ac:ac-1",
+            "ac:ac-1/ac-1.1",
+            "ac:ac-1/ac-1.2",
+            "ac:ac-1/ac-1.2/ac-1.2.1"
+        ],
+        "as-is: ac-1 and ac-1.2 come along as ancestors of selected controls"
+    );
+    assert_eq!(
+        outline(&resolve("implicit-ancestors-flat.json")),
+        ["ac-1.1", "ac-1.2.1"],
+        "no merge: only the selected controls"
+    );
+}
+
+#[test]
+fn with_child_controls_takes_direct_children_only() {
+    assert_eq!(
+        outline(&resolve("direct-children.json")),
+        ["ac-1", "ac-1.1", "ac-1.2"]
+    );
+}
+
+#[test]
+fn combine_rules_for_clashing_controls() {
+    let ids =
+        |c: &Catalog| -> Vec<String> { c.all_controls().iter().map(|c| c.id.clone()).collect() };
+    let keep = resolve("combine-keep.json");
+    assert_eq!(
+        ids(&keep),
+        ["ac-1", "ac-1", "au-1"],
+        "keep (the default) keeps both copies"
+    );
+
+    let first = resolve("combine-use-first.json");
+    assert_eq!(ids(&first), ["ac-1", "au-1"]);
+    let ac1 = first.control("ac-1").expect("ac-1");
+    assert_eq!(
+        ac1.prop("priority"),
+        Some("P1"),
+        "the tailored copy came first"
+    );
+    assert_eq!(ac1.prop("status"), None);
+
+    let merged = resolve("combine-merge.json");
+    assert_eq!(ids(&merged), ["ac-1", "au-1"]);
+    let ac1 = merged.control("ac-1").expect("ac-1");
+    assert_eq!(ac1.prop("priority"), Some("P1"), "from the tailored copy");
+    assert_eq!(
+        ac1.prop("status"),
+        Some("draft"),
+        "appended from the catalog copy"
+    );
+    let labels = ac1.props.iter().filter(|p| p.name == "label").count();
+    assert_eq!(labels, 1, "identical props are not repeated");
+}
+
+#[test]
+fn back_matter_keep_always_and_last_version_wins() {
+    let catalog = resolve("back-matter-override.json");
+    let resources: Vec<(String, Option<String>)> = catalog
+        .back_matter
+        .iter()
+        .flat_map(|b| {
+            b.resources
+                .iter()
+                .map(|r| (r.uuid.clone(), r.title.clone()))
+        })
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            (
+                "res-2".to_string(),
+                Some("The profile's own version of res-2".to_string())
+            ),
+            (
+                "b0000000-0000-4000-8000-000000000001".to_string(),
+                Some("Always kept".to_string())
+            ),
+        ]
+    );
+    let rels: Vec<_> = catalog
+        .metadata
+        .links
+        .iter()
+        .filter_map(|l| l.rel.as_deref())
+        .collect();
+    assert_eq!(rels, ["resolution-source", "source-profile"]);
+    assert_eq!(catalog.metadata.props[0].name, "resolution-timestamp");
 }
