@@ -24,7 +24,7 @@ pub const DEMO_FLOW_YAML: &str = include_str!("../data/demo-retail.yaml");
 pub const DEMO_DEVICES_YAML: &str = include_str!("../data/demo-devices.yaml");
 
 /// Everything the demo produces.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DemoWorkspace {
     pub library: Library,
     pub flow: DataFlow,
