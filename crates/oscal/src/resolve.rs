@@ -275,6 +275,13 @@ fn load_import(
             (document, file)
         }
         ImportSource::Embedded { text, name } => {
+            // Embedded content can import itself through its own back-matter, too.
+            let key = canonical(&name);
+            if stack.contains(&key) {
+                let mut chain = stack.clone();
+                chain.push(key);
+                return Err(OscalError::ImportCycle { chain });
+            }
             let format = Format::from_path(&name)
                 .or_else(|| Format::sniff(&text))
                 .ok_or_else(|| OscalError::UnknownFormat { file: name.clone() })?;

@@ -262,3 +262,12 @@ fn builders_reject_dates_without_time_zone() {
         other => panic!("expected InvalidValue, got {other:?}"),
     }
 }
+
+#[test]
+fn import_cycle_through_embedded_base64_profiles() {
+    // An embedded (base64) profile whose own back-matter embeds itself again.
+    assert!(matches!(
+        resolve_err("cycle-embedded.json"),
+        OscalError::ImportCycle { .. }
+    ));
+}
