@@ -186,12 +186,17 @@ pub fn parse_document(text: &str, format: Format, file: &Path) -> Result<Documen
                 let json_path = e.path().to_string();
                 let inner = e.into_inner();
                 let location = inner.location();
+                // serde_yaml_ng repeats the path and position in its message; they are fields here.
+                let mut message = without_position(inner.to_string());
+                if let Some(rest) = message.strip_prefix(&format!("{json_path}: ")) {
+                    message = rest.to_string();
+                }
                 OscalError::Yaml {
                     file: file.to_path_buf(),
                     json_path,
                     line: location.as_ref().map(|l| l.line()),
                     column: location.as_ref().map(|l| l.column()),
-                    message: inner.to_string(),
+                    message,
                 }
             })
         }
@@ -287,6 +292,17 @@ pub fn write_json(document: &Document, path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_syntax_errors_have_a_position() {
+        let yaml = "catalog:\n  uuid: \"unterminated\n  metadata: {";
+        match parse_document(yaml, Format::Yaml, Path::new("c.yaml")) {
+            Err(OscalError::Yaml { line, column, .. }) => {
+                assert!(line.is_some() && column.is_some());
+            }
+            other => panic!("expected a YAML error, got {other:?}"),
+        }
+    }
 
     #[test]
     fn yaml_plain_scalars_read_as_strings() {
