@@ -13,6 +13,13 @@
 //! * [`prose`] — parameter insertions rendered for people (`[Assignment: …]`).
 //! * [`error`] — typed errors naming file and location.
 //!
+//! Unknown content, deliberately: fields no OSCAL 1.x catalog/profile schema defines are
+//! **ignored** when reading catalogs and profiles (the typed model covers the schemas; the NIST
+//! 800-53, CSF 2.0 and 800-171 catalogs round-trip unchanged). In assessment-results and POA&M
+//! the assemblies sanso does not interpret are **kept** verbatim as JSON values, and documents of
+//! other OSCAL models (SSP, component definition, assessment plan) are **kept** whole as
+//! [`Document::Other`]. Nothing panics on unexpected input; it is a typed [`OscalError`].
+//!
 //! ```no_run
 //! use std::path::Path;
 //! let catalog = sanso_oscal::resolve_profile(Path::new("baseline_profile.json"))?;
