@@ -198,11 +198,16 @@ pub fn import_value(source_name: &str, doc: &Value) -> Result<Vec<VexStatement>,
                 }
             }
         }
+        // Vulnerabilities without any product status say nothing VEX can use (CSAF profiles other
+        // than csaf_vex allow them, with or without IDs).
+        if v.get("product_status").is_none() {
+            continue;
+        }
         if ids.is_empty() {
             return Err(vex_err(
                 source_name,
                 format!("{path}.cve"),
-                "vulnerability has neither cve nor ids".into(),
+                "vulnerability has a product_status but neither cve nor ids".into(),
             ));
         }
         let vulnerability = ids.remove(0);
