@@ -8,7 +8,8 @@
 //!
 //! Package keys: the OSV ecosystem without its release suffix (`Debian:11` → `Debian`), and the
 //! package name normalised the way the ecosystem compares names (PyPI: PEP 503, lower-case with
-//! runs of `-_.` as one `-`; other ecosystems: exact).
+//! runs of `-_.` as one `-`; Go, crates.io, NuGet, Packagist, Pub, Hex: lower-case; other
+//! ecosystems: exact).
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -51,23 +52,28 @@ pub fn ecosystem_release(ecosystem: &str) -> Option<&str> {
 
 /// Normalises a package name for index lookups (see module docs).
 pub fn normalize_package_name(ecosystem_base: &str, name: &str) -> String {
-    if ecosystem_base == "PyPI" {
-        let mut out = String::with_capacity(name.len());
-        let mut last_sep = false;
-        for c in name.chars() {
-            if matches!(c, '-' | '_' | '.') {
-                if !last_sep {
-                    out.push('-');
+    match ecosystem_base {
+        "PyPI" => {
+            let mut out = String::with_capacity(name.len());
+            let mut last_sep = false;
+            for c in name.chars() {
+                if matches!(c, '-' | '_' | '.') {
+                    if !last_sep {
+                        out.push('-');
+                    }
+                    last_sep = true;
+                } else {
+                    out.extend(c.to_lowercase());
+                    last_sep = false;
                 }
-                last_sep = true;
-            } else {
-                out.extend(c.to_lowercase());
-                last_sep = false;
             }
+            out
         }
-        out
-    } else {
-        name.to_string()
+        // Registries that treat names case-insensitively. Go module paths are case-sensitive in
+        // principle, but SBOM tools following older purl rules lower-case them, and no two
+        // modules differ only by case in practice.
+        "Go" | "crates.io" | "NuGet" | "Packagist" | "Pub" | "Hex" => name.to_lowercase(),
+        _ => name.to_string(),
     }
 }
 

@@ -116,11 +116,9 @@ impl Portfolio {
 
     fn package_id(&mut self, ecosystem: &str, name: &str) -> u32 {
         let base = ecosystem_base(ecosystem);
-        // Fast path without allocating: names that need no normalisation.
-        if base != "PyPI" {
-            if let Some(&id) = self.package_ids.get(base).and_then(|m| m.get(name)) {
-                return id;
-            }
+        // Fast path without allocating: a name already in normal form.
+        if let Some(&id) = self.package_ids.get(base).and_then(|m| m.get(name)) {
+            return id;
         }
         let key = PackageKey::new(base, name);
         let by_name = self.package_ids.entry(key.ecosystem.clone()).or_default();

@@ -511,3 +511,31 @@ fn ecosystem_ranges_use_the_ecosystem_ordering() {
     ];
     check_cases("PyPI ECOSYSTEM", &db, "PYSEC-TEST-1", &cases);
 }
+
+#[test]
+fn go_module_paths_match_case_insensitively() {
+    // GO-2020-0047: github.com/RobotsAndPencils/go-saml, every version. SBOM tools that follow
+    // older purl rules write the path in lower case.
+    let db = db_with(&[go_dir().join("GO-2020-0047.json")]);
+    let cases = [
+        (
+            "Go",
+            "github.com/RobotsAndPencils/go-saml",
+            "v0.0.0-20170520135329-fb13cb52a46b",
+            true,
+        ),
+        (
+            "Go",
+            "github.com/robotsandpencils/go-saml",
+            "v0.0.0-20170520135329-fb13cb52a46b",
+            true,
+        ),
+    ];
+    check_cases("GO-2020-0047", &db, "GO-2020-0047", &cases);
+    let p = sanso_vuln::PackageRef::from_purl(
+        "pkg:golang/github.com/robotsandpencils/go-saml@v0.0.0-20170520135329-fb13cb52a46b",
+    )
+    .unwrap();
+    let report = sanso_vuln::scan(&[p], &db, &sanso_vuln::VexSet::new());
+    assert_eq!(report.findings.len(), 1);
+}
