@@ -47,6 +47,8 @@ pub struct Portfolio {
     sbom_labels: Vec<String>,
     /// First global row of each SBOM; rows of one SBOM are contiguous.
     sbom_first_row: Vec<u32>,
+    /// SBOMs removed (replaced by a new upload, deleted); their rows stay until a rebuild.
+    removed: Vec<bool>,
     total_rows: u32,
 }
 
@@ -92,7 +94,7 @@ impl AdvisoryImpact<'_> {
 /// Counts about the portfolio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PortfolioStats {
-    /// SBOMs indexed.
+    /// SBOMs indexed (not removed).
     pub sboms: usize,
     /// Component rows.
     pub rows: usize,
@@ -175,6 +177,7 @@ impl Portfolio {
         let sbom = self.sbom_labels.len() as SbomId;
         self.sbom_labels.push(label.to_string());
         self.sbom_first_row.push(first_row);
+        self.removed.push(false);
         for (offset, (pid, version)) in components.into_iter().enumerate() {
             let row = first_row + offset as u32;
             let pkg = &mut self.packages[pid as usize];
@@ -195,6 +198,18 @@ impl Portfolio {
         Ok(sbom)
     }
 
+    /// Removes an SBOM from answers (a tombstone: its rows stay in memory until the portfolio is
+    /// rebuilt, which a server does on its periodic refresh). Returns false for an unknown ID.
+    pub fn remove_sbom(&mut self, sbom: SbomId) -> bool {
+        match self.removed.get_mut(sbom as usize) {
+            Some(flag) => {
+                *flag = true;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The label given to an SBOM.
     pub fn sbom_label(&self, sbom: SbomId) -> Option<&str> {
         self.sbom_labels.get(sbom as usize).map(String::as_str)
@@ -203,7 +218,7 @@ impl Portfolio {
     /// Counts.
     pub fn stats(&self) -> PortfolioStats {
         PortfolioStats {
-            sboms: self.sbom_labels.len(),
+            sboms: self.removed.iter().filter(|r| !**r).count(),
             rows: self.total_rows as usize,
             packages: self.packages.len(),
             package_versions: self.packages.iter().map(|p| p.versions.len()).sum(),
@@ -252,6 +267,9 @@ impl Portfolio {
                 impact.hits.reserve(versions.rows[vid].len());
                 for &row in &versions.rows[vid] {
                     let (sbom, component_index) = self.locate(row);
+                    if self.removed[sbom as usize] {
+                        continue;
+                    }
                     impact.hits.push(PortfolioHit {
                         sbom,
                         component_index,

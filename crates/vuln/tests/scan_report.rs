@@ -285,4 +285,10 @@ fn portfolio_rematch_over_real_advisories() {
         }
     }
     println!("portfolio: {checked}/{checked} (advisory, component) pairs agree with the scan");
+    // A removed SBOM no longer appears in answers.
+    assert!(portfolio.remove_sbom(a));
+    let after = portfolio.affected_by(smallvec_adv);
+    assert_eq!(after.sboms(), vec![b]);
+    assert_eq!(portfolio.stats().sboms, 1);
+    assert!(!portfolio.remove_sbom(99));
 }
