@@ -70,8 +70,9 @@ pub fn normalize_package_name(ecosystem_base: &str, name: &str) -> String {
             out
         }
         // Registries that treat names case-insensitively. Go module paths are case-sensitive in
-        // principle, but SBOM tools following older purl rules lower-case them, and no two
-        // modules differ only by case in practice.
+        // principle, but SBOM tools following older purl rules lower-case them, code hosts are
+        // case-insensitive, and the Go database itself spells one module two ways
+        // (github.com/0xJacky/nginx-ui and github.com/0xJacky/Nginx-UI).
         "Go" | "crates.io" | "NuGet" | "Packagist" | "Pub" | "Hex" => name.to_lowercase(),
         _ => name.to_string(),
     }
