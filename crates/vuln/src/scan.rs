@@ -188,7 +188,12 @@ pub fn scan_with(
             &package.version,
             options.include_withdrawn,
         );
-        report.warnings.extend(matched.warnings);
+        for w in matched.warnings {
+            // One bad event in an advisory would otherwise repeat for every scanned version.
+            if !report.warnings.contains(&w) {
+                report.warnings.push(w);
+            }
+        }
         let mut findings: Vec<Finding> = Vec::new();
         for m in matched.matches {
             let canonical = db.aliases().canonical(&m.advisory_id);
