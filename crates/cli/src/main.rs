@@ -13,12 +13,22 @@ use sanso_store::model::ImportMode;
 use sanso_store::{Actor, Store, StoreConfig};
 
 #[derive(Parser)]
-#[command(name = "sanso", version, about = "Run Japan's Cyber/Physical Security Framework across a supply chain")]
+#[command(
+    name = "sanso",
+    version,
+    about = "Run Japan's Cyber/Physical Security Framework across a supply chain"
+)]
 struct Cli {
     #[command(flatten)]
     location: Location,
     /// Log format on standard error.
-    #[arg(long, global = true, value_enum, default_value = "text", env = "SANSO_LOG_FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        env = "SANSO_LOG_FORMAT"
+    )]
     log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
@@ -27,7 +37,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Location {
     /// Data directory: the SQLite database (unless --database-url is given) and stored files.
-    #[arg(long, global = true, default_value = "./sanso-data", env = "SANSO_DATA_DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "./sanso-data",
+        env = "SANSO_DATA_DIR"
+    )]
     data_dir: PathBuf,
     /// PostgreSQL instead of the embedded SQLite file, e.g. postgres://user@host:5432/sanso
     #[arg(long, global = true, env = "SANSO_DATABASE_URL")]
@@ -36,7 +51,10 @@ struct Location {
 
 impl Location {
     fn config(&self) -> StoreConfig {
-        StoreConfig { data_dir: self.data_dir.clone(), database_url: self.database_url.clone().filter(|u| !u.is_empty()) }
+        StoreConfig {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone().filter(|u| !u.is_empty()),
+        }
     }
 }
 
@@ -156,7 +174,9 @@ enum ModelCommand {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -178,24 +198,41 @@ async fn main() -> ExitCode {
 
 async fn open(location: &Location) -> Result<Store> {
     let config = location.config();
-    Store::open(&config).await.with_context(|| match &config.database_url {
-        Some(url) => format!("opening database {}", sanso_store::redact(url)),
-        None => format!("opening data directory {}", config.data_dir.display()),
-    })
+    Store::open(&config)
+        .await
+        .with_context(|| match &config.database_url {
+            Some(url) => format!("opening database {}", sanso_store::redact(url)),
+            None => format!("opening data directory {}", config.data_dir.display()),
+        })
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(&cli.location, args).await,
-        Command::Admin(AdminCommand::Create { email, name, workspace, password_stdin }) => {
+        Command::Admin(AdminCommand::Create {
+            email,
+            name,
+            workspace,
+            password_stdin,
+        }) => {
             let password = read_password(password_stdin)?;
             let store = open(&cli.location).await?;
             if store.count_users().await? == 0 {
-                let (user, ws) = store.create_first_admin(&Actor::cli(), &email, &name, &password, &workspace).await?;
-                println!("created administrator {} ({}) with workspace \"{}\" ({})", user.email, user.id, ws.name, ws.id);
+                let (user, ws) = store
+                    .create_first_admin(&Actor::cli(), &email, &name, &password, &workspace)
+                    .await?;
+                println!(
+                    "created administrator {} ({}) with workspace \"{}\" ({})",
+                    user.email, user.id, ws.name, ws.id
+                );
             } else {
-                let user = store.create_user(&Actor::cli(), &email, &name, &password).await?;
-                println!("created user {} ({}); add them to workspaces from the web UI", user.email, user.id);
+                let user = store
+                    .create_user(&Actor::cli(), &email, &name, &password)
+                    .await?;
+                println!(
+                    "created user {} ({}); add them to workspaces from the web UI",
+                    user.email, user.id
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -223,23 +260,43 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await?;
             bar.finish_and_clear();
             let rows: u64 = manifest.tables.values().sum();
-            println!("wrote {} ({} rows in {} tables, {} files)", file.display(), rows, manifest.tables.len(), manifest.blobs);
+            println!(
+                "wrote {} ({} rows in {} tables, {} files)",
+                file.display(),
+                rows,
+                manifest.tables.len(),
+                manifest.blobs
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file } => {
             let summary = Store::restore(&file, &cli.location.config()).await?;
             let rows: u64 = summary.manifest.tables.values().sum();
-            println!("restored {} rows and {} files from {}", rows, summary.manifest.blobs, file.display());
+            println!(
+                "restored {} rows and {} files from {}",
+                rows,
+                summary.manifest.blobs,
+                file.display()
+            );
             match summary.audit {
-                AuditVerification::Intact { entries } => println!("audit log intact: {entries} entries verified"),
-                AuditVerification::Broken(b) => println!("warning: the restored audit log is broken at entry {}: {b}", b.seq()),
+                AuditVerification::Intact { entries } => {
+                    println!("audit log intact: {entries} entries verified")
+                }
+                AuditVerification::Broken(b) => println!(
+                    "warning: the restored audit log is broken at entry {}: {b}",
+                    b.seq()
+                ),
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let store = open(&cli.location).await?;
-            let Some(user) = store.find_user_by_email(&email).await? else { bail!("no user with e-mail {email}") };
-            let (_, secret) = store.create_api_token(&Actor::cli(), &user.id, &name).await?;
+            let Some(user) = store.find_user_by_email(&email).await? else {
+                bail!("no user with e-mail {email}")
+            };
+            let (_, secret) = store
+                .create_api_token(&Actor::cli(), &user.id, &name)
+                .await?;
             println!("{secret}");
             Ok(ExitCode::SUCCESS)
         }
@@ -252,23 +309,43 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Model(ModelCommand::Export { workspace, format }) => {
             let store = open(&cli.location).await?;
-            store.get_workspace(&workspace).await.with_context(|| format!("workspace {workspace}"))?;
+            store
+                .get_workspace(&workspace)
+                .await
+                .with_context(|| format!("workspace {workspace}"))?;
             let doc = store.export_model(&workspace).await?;
-            print!("{}", match format {
-                Format::Yaml => doc.to_yaml(),
-                Format::Json => doc.to_json() + "\n",
-            });
+            print!(
+                "{}",
+                match format {
+                    Format::Yaml => doc.to_yaml(),
+                    Format::Json => doc.to_json() + "\n",
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Model(ModelCommand::Import { file, workspace, replace }) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        Command::Model(ModelCommand::Import {
+            file,
+            workspace,
+            replace,
+        }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             let doc = sanso_core::document::ModelDocument::parse(&text)
                 .and_then(|d| d.validate())
                 .with_context(|| format!("{} is not a valid model document", file.display()))?;
             let store = open(&cli.location).await?;
-            store.get_workspace(&workspace).await.with_context(|| format!("workspace {workspace}"))?;
-            let mode = if replace { ImportMode::Replace } else { ImportMode::Merge };
-            let s = store.import_model(&Actor::cli(), &workspace, doc, mode).await?;
+            store
+                .get_workspace(&workspace)
+                .await
+                .with_context(|| format!("workspace {workspace}"))?;
+            let mode = if replace {
+                ImportMode::Replace
+            } else {
+                ImportMode::Merge
+            };
+            let s = store
+                .import_model(&Actor::cli(), &workspace, doc, mode)
+                .await?;
             println!(
                 "nodes: {} created, {} updated, {} deleted; connections: {} created, {} unchanged, {} deleted",
                 s.nodes_created, s.nodes_updated, s.nodes_deleted, s.connections_created, s.connections_unchanged, s.connections_deleted
@@ -281,7 +358,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 fn progress_bar(message: &'static str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0).with_message(message);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -292,7 +370,9 @@ fn progress_bar(message: &'static str) -> indicatif::ProgressBar {
 fn read_password(from_stdin: bool) -> Result<String> {
     if from_stdin || !std::io::stdin().is_terminal() {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("reading the password from standard input")?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading the password from standard input")?;
         return Ok(s.trim_end_matches(['\r', '\n']).to_string());
     }
     let first = rpassword::prompt_password("Password (10 characters or more): ")?;
@@ -305,7 +385,9 @@ fn read_password(from_stdin: bool) -> Result<String> {
 
 async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     let store = open(location).await?;
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
     let local = listener.local_addr()?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{local}"));
     match &location.database_url {
@@ -316,12 +398,19 @@ async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         let secret = store.create_setup_invitation().await?;
         eprintln!();
         eprintln!("  sanso has no users yet. Create the first administrator:");
-        eprintln!("    open {}/setup/{secret}   (one-time link, valid 24 hours)", public_url.trim_end_matches('/'));
+        eprintln!(
+            "    open {}/setup/{secret}   (one-time link, valid 24 hours)",
+            public_url.trim_end_matches('/')
+        );
         eprintln!("    or run: sanso admin create --email you@example.com --name \"Your Name\"");
         eprintln!();
     }
     tracing::info!(address = %local, url = %public_url, "sanso is listening");
-    let config = sanso_server::ServerConfig { public_url, secure_cookies: args.secure_cookies, body_limit: args.body_limit };
+    let config = sanso_server::ServerConfig {
+        public_url,
+        secure_cookies: args.secure_cookies,
+        body_limit: args.body_limit,
+    };
     sanso_server::serve(listener, store, config, sanso_server::shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -13,10 +13,18 @@ fn sanso(inst: &TestInstallation, args: &[&str], stdin: Option<&str>) -> Output 
         Some(url) => cmd.env("SANSO_DATABASE_URL", url),
         None => cmd.env_remove("SANSO_DATABASE_URL"),
     };
-    cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run sanso");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -24,13 +32,24 @@ fn sanso(inst: &TestInstallation, args: &[&str], stdin: Option<&str>) -> Output 
 }
 
 fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn first_workspace(inst: &TestInstallation) -> String {
     let list = ok(&sanso(inst, &["workspace", "list"], None));
-    list.lines().next().expect("a workspace").split('\t').next().unwrap().to_string()
+    list.lines()
+        .next()
+        .expect("a workspace")
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 const MODEL: &str = "format: sanso.value-chain/v1
@@ -46,49 +65,127 @@ connections:
 #[tokio::test]
 async fn admin_model_backup_restore_and_audit_through_the_cli() {
     let inst = TestInstallation::new().await;
-    let out = ok(&sanso(&inst, &["admin", "create", "--email", "lead@example.com", "--name", "Lead", "--workspace", "Buyer"], Some("a long password\n")));
-    assert!(out.contains("created administrator lead@example.com"), "{out}");
+    let out = ok(&sanso(
+        &inst,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "lead@example.com",
+            "--name",
+            "Lead",
+            "--workspace",
+            "Buyer",
+        ],
+        Some("a long password\n"),
+    ));
+    assert!(
+        out.contains("created administrator lead@example.com"),
+        "{out}"
+    );
     let ws = first_workspace(&inst);
-    let token = ok(&sanso(&inst, &["token", "create", "--email", "lead@example.com"], None));
+    let token = ok(&sanso(
+        &inst,
+        &["token", "create", "--email", "lead@example.com"],
+        None,
+    ));
     assert!(token.trim().starts_with("sanso_"));
 
     let model = inst.dir.path().join("model.yaml");
     std::fs::write(&model, MODEL).unwrap();
-    let out = ok(&sanso(&inst, &["model", "import", model.to_str().unwrap(), "--workspace", &ws], None));
+    let out = ok(&sanso(
+        &inst,
+        &[
+            "model",
+            "import",
+            model.to_str().unwrap(),
+            "--workspace",
+            &ws,
+        ],
+        None,
+    ));
     assert!(out.contains("nodes: 3 created"), "{out}");
-    let exported = ok(&sanso(&inst, &["model", "export", "--workspace", &ws, "--format", "json"], None));
+    let exported = ok(&sanso(
+        &inst,
+        &["model", "export", "--workspace", &ws, "--format", "json"],
+        None,
+    ));
     let doc: serde_json::Value = serde_json::from_str(&exported).unwrap();
     assert_eq!(doc["nodes"].as_array().unwrap().len(), 3);
 
     // A faulty document names the row and changes nothing.
     std::fs::write(&model, MODEL.replace("to: plc", "to: robot")).unwrap();
-    let bad = sanso(&inst, &["model", "import", model.to_str().unwrap(), "--workspace", &ws], None);
+    let bad = sanso(
+        &inst,
+        &[
+            "model",
+            "import",
+            model.to_str().unwrap(),
+            "--workspace",
+            &ws,
+        ],
+        None,
+    );
     assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("connections[1].to"), "{}", String::from_utf8_lossy(&bad.stderr));
-    assert_eq!(ok(&sanso(&inst, &["model", "export", "--workspace", &ws, "--format", "json"], None)), exported);
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("connections[1].to"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(
+        ok(&sanso(
+            &inst,
+            &["model", "export", "--workspace", &ws, "--format", "json"],
+            None
+        )),
+        exported
+    );
 
     // Backup, restore into a new installation, same model and an intact audit log.
     let archive = inst.dir.path().join("backup.tar.gz");
     let out = ok(&sanso(&inst, &["backup", archive.to_str().unwrap()], None));
     assert!(out.contains("wrote"), "{out}");
     let target = TestInstallation::sibling().await;
-    let out = ok(&sanso(&target, &["restore", archive.to_str().unwrap()], None));
+    let out = ok(&sanso(
+        &target,
+        &["restore", archive.to_str().unwrap()],
+        None,
+    ));
     assert!(out.contains("audit log intact"), "{out}");
-    assert_eq!(ok(&sanso(&target, &["model", "export", "--workspace", &ws, "--format", "json"], None)), exported);
+    assert_eq!(
+        ok(&sanso(
+            &target,
+            &["model", "export", "--workspace", &ws, "--format", "json"],
+            None
+        )),
+        exported
+    );
     let again = sanso(&target, &["restore", archive.to_str().unwrap()], None);
-    assert_eq!(again.status.code(), Some(2), "restore into a non-empty installation must fail");
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "restore into a non-empty installation must fail"
+    );
 
     // Tampering with one audit entry is reported with its sequence number.
     let out = ok(&sanso(&inst, &["audit", "verify"], None));
     assert!(out.starts_with("audit log intact"), "{out}");
     sqlx::any::install_default_drivers();
-    let mut raw = sqlx::AnyConnection::connect(&inst.config.connection_url()).await.unwrap();
+    let mut raw = sqlx::AnyConnection::connect(&inst.config.connection_url())
+        .await
+        .unwrap();
     if inst.config.database_url.is_some() {
-        raw.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update").await.unwrap();
+        raw.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+            .await
+            .unwrap();
     } else {
-        raw.execute("DROP TRIGGER audit_log_no_update").await.unwrap();
+        raw.execute("DROP TRIGGER audit_log_no_update")
+            .await
+            .unwrap();
     }
-    raw.execute("UPDATE audit_log SET after_json = '{\"name\":\"forged\"}' WHERE seq = 4").await.unwrap();
+    raw.execute("UPDATE audit_log SET after_json = '{\"name\":\"forged\"}' WHERE seq = 4")
+        .await
+        .unwrap();
     raw.close().await.unwrap();
     let out = sanso(&inst, &["audit", "verify"], None);
     assert_eq!(out.status.code(), Some(1));
@@ -99,10 +196,18 @@ async fn admin_model_backup_restore_and_audit_through_the_cli() {
 #[tokio::test]
 async fn bad_locations_and_arguments_fail_clearly() {
     let inst = TestInstallation::new().await;
-    let out = sanso(&inst, &["--database-url", "mysql://x", "workspace", "list"], None);
+    let out = sanso(
+        &inst,
+        &["--database-url", "mysql://x", "workspace", "list"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
-    let out = sanso(&inst, &["model", "export", "--workspace", "no-such-workspace"], None);
+    let out = sanso(
+        &inst,
+        &["model", "export", "--workspace", "no-such-workspace"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("workspace no-such-workspace"));
     let out = sanso(&inst, &["restore", "/nonexistent/backup.tar.gz"], None);

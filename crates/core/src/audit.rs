@@ -67,7 +67,9 @@ pub enum ChainBreak {
 impl ChainBreak {
     pub fn seq(&self) -> i64 {
         match self {
-            ChainBreak::HashMismatch { seq } | ChainBreak::BrokenLink { seq } | ChainBreak::Gap { seq, .. } => *seq,
+            ChainBreak::HashMismatch { seq }
+            | ChainBreak::BrokenLink { seq }
+            | ChainBreak::Gap { seq, .. } => *seq,
             ChainBreak::HeadMismatch { last_seq, .. } => *last_seq,
         }
     }
@@ -81,14 +83,20 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier { expected_seq: 1, prev_hash: GENESIS_HASH.to_string() }
+        ChainVerifier {
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_string(),
+        }
     }
 }
 
 impl ChainVerifier {
     pub fn check(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
         if entry.seq != self.expected_seq {
-            return Err(ChainBreak::Gap { seq: entry.seq, expected: self.expected_seq });
+            return Err(ChainBreak::Gap {
+                seq: entry.seq,
+                expected: self.expected_seq,
+            });
         }
         if entry.prev_hash != self.prev_hash {
             return Err(ChainBreak::BrokenLink { seq: entry.seq });
@@ -160,20 +168,35 @@ mod tests {
         let head = (5, c[4].hash.clone());
         let mut altered = c.clone();
         altered[2].after = Some("{\"name\":\"evil\"}".into());
-        assert_eq!(verify(&altered, (head.0, &head.1)), Err(ChainBreak::HashMismatch { seq: 3 }));
+        assert_eq!(
+            verify(&altered, (head.0, &head.1)),
+            Err(ChainBreak::HashMismatch { seq: 3 })
+        );
 
         let mut rehashed = altered.clone();
         rehashed[2].hash = rehashed[2].compute_hash();
-        assert_eq!(verify(&rehashed, (head.0, &head.1)), Err(ChainBreak::BrokenLink { seq: 4 }));
+        assert_eq!(
+            verify(&rehashed, (head.0, &head.1)),
+            Err(ChainBreak::BrokenLink { seq: 4 })
+        );
 
         let mut removed = c.clone();
         removed.remove(1);
-        assert_eq!(verify(&removed, (head.0, &head.1)), Err(ChainBreak::Gap { seq: 3, expected: 2 }));
+        assert_eq!(
+            verify(&removed, (head.0, &head.1)),
+            Err(ChainBreak::Gap {
+                seq: 3,
+                expected: 2
+            })
+        );
 
         let truncated = &c[..4];
         assert_eq!(
             verify(truncated, (head.0, &head.1)),
-            Err(ChainBreak::HeadMismatch { last_seq: 4, head_seq: 5 })
+            Err(ChainBreak::HeadMismatch {
+                last_seq: 4,
+                head_seq: 5
+            })
         );
     }
 }

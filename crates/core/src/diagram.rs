@@ -86,8 +86,14 @@ fn layout(nodes: &[Node], connections: &[Connection]) -> HashMap<String, (usize,
     }
     let mut neighbours: HashMap<&str, Vec<&str>> = HashMap::new();
     for c in connections {
-        neighbours.entry(&c.source_id).or_default().push(&c.target_id);
-        neighbours.entry(&c.target_id).or_default().push(&c.source_id);
+        neighbours
+            .entry(&c.source_id)
+            .or_default()
+            .push(&c.target_id);
+        neighbours
+            .entry(&c.target_id)
+            .or_default()
+            .push(&c.source_id);
     }
     let mut pos: HashMap<String, f64> = HashMap::new();
     let place = |bands: &[Vec<&Node>; 3], pos: &mut HashMap<String, f64>| {
@@ -109,7 +115,11 @@ fn layout(nodes: &[Node], connections: &[Connection]) -> HashMap<String, (usize,
                         .get(n.id.as_str())
                         .map(|v| v.iter().filter_map(|m| pos.get(*m).copied()).collect())
                         .unwrap_or_default();
-                    let key = if xs.is_empty() { own } else { xs.iter().sum::<f64>() / xs.len() as f64 };
+                    let key = if xs.is_empty() {
+                        own
+                    } else {
+                        xs.iter().sum::<f64>() / xs.len() as f64
+                    };
                     (key, *n)
                 })
                 .collect();
@@ -124,7 +134,10 @@ fn layout(nodes: &[Node], connections: &[Connection]) -> HashMap<String, (usize,
         // Centre narrower bands under the widest one.
         let offset = (widest - band.len()) as f64 * SPACING / 2.0;
         for (i, n) in band.iter().enumerate() {
-            out.insert(n.id.clone(), (b, LEFT + offset + SPACING * i as f64 + SPACING / 2.0));
+            out.insert(
+                n.id.clone(),
+                (b, LEFT + offset + SPACING * i as f64 + SPACING / 2.0),
+            );
         }
     }
     out
@@ -143,7 +156,12 @@ fn band_centre_y(band: usize) -> f64 {
 }
 
 /// Draws the model. `title` becomes the SVG's accessible name.
-pub fn render_svg(title: &str, nodes: &[Node], connections: &[Connection], labels: &DiagramLabels) -> String {
+pub fn render_svg(
+    title: &str,
+    nodes: &[Node],
+    connections: &[Connection],
+    labels: &DiagramLabels,
+) -> String {
     let positions = layout(nodes, connections);
     let widest = (0..3)
         .map(|b| positions.values().filter(|(band, _)| *band == b).count())
@@ -193,7 +211,9 @@ pub fn render_svg(title: &str, nodes: &[Node], connections: &[Connection], label
     }
     let by_id: HashMap<&str, &Node> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     for c in connections {
-        let (Some(&(sb, sx)), Some(&(tb, tx))) = (positions.get(&c.source_id), positions.get(&c.target_id)) else {
+        let (Some(&(sb, sx)), Some(&(tb, tx))) =
+            (positions.get(&c.source_id), positions.get(&c.target_id))
+        else {
             continue;
         };
         let (colour, dash) = layer_colour(c.layer);
@@ -216,23 +236,41 @@ pub fn render_svg(title: &str, nodes: &[Node], connections: &[Connection], label
             ((sx + tx) / 2.0, (y1 + y2) / 2.0)
         };
         let names = (
-            by_id.get(c.source_id.as_str()).map(|n| n.name.as_str()).unwrap_or(""),
-            by_id.get(c.target_id.as_str()).map(|n| n.name.as_str()).unwrap_or(""),
+            by_id
+                .get(c.source_id.as_str())
+                .map(|n| n.name.as_str())
+                .unwrap_or(""),
+            by_id
+                .get(c.target_id.as_str())
+                .map(|n| n.name.as_str())
+                .unwrap_or(""),
         );
         let kind = (labels.connection)(c.kind);
-        let text = if c.label.is_empty() { kind.clone() } else { format!("{kind}: {}", c.label) };
+        let text = if c.label.is_empty() {
+            kind.clone()
+        } else {
+            format!("{kind}: {}", c.label)
+        };
         let _ = write!(
             s,
             r##"<g class="connection" data-id="{id}" data-layer="{l}" data-kind="{k}"><title>{t}</title><path d="{path}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}" marker-end="url(#arrow-{l})"/><text x="{mx}" y="{my}" font-size="11" fill="{colour}" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">{short}</text></g>"##,
             id = escape(&c.id),
             l = c.layer.as_str(),
             k = c.kind.as_str(),
-            t = escape(&format!("{} → {} ({}, {})", names.0, names.1, c.layer.as_str(), text)),
+            t = escape(&format!(
+                "{} → {} ({}, {})",
+                names.0,
+                names.1,
+                c.layer.as_str(),
+                text
+            )),
             short = escape(&truncate(&text, 24)),
         );
     }
     for n in nodes {
-        let Some(&(b, x)) = positions.get(&n.id) else { continue };
+        let Some(&(b, x)) = positions.get(&n.id) else {
+            continue;
+        };
         let y = band_centre_y(b);
         let stroke = if n.critical { "#c0392b" } else { "#555" };
         let stroke_width = if n.critical { 3 } else { 1 };
@@ -249,14 +287,27 @@ pub fn render_svg(title: &str, nodes: &[Node], connections: &[Connection], label
         if n.exposed {
             flags.push(labels.exposed.clone());
         }
-        let sub = if n.category.is_empty() { (labels.kind)(n.kind) } else { format!("{} · {}", (labels.kind)(n.kind), n.category) };
+        let sub = if n.category.is_empty() {
+            (labels.kind)(n.kind)
+        } else {
+            format!("{} · {}", (labels.kind)(n.kind), n.category)
+        };
         let _ = write!(
             s,
             r##"<g class="node" data-id="{id}" data-kind="{k}" data-layer="{l}"><title>{title}</title><rect x="{rx0}" y="{ry0}" width="{NODE_W}" height="{NODE_H}" rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}" stroke-dasharray="{dash}"/><text x="{x}" y="{ty}" text-anchor="middle" font-weight="bold">{name}</text><text x="{x}" y="{ty2}" text-anchor="middle" font-size="11" fill="#444">{sub}</text></g>"##,
             id = escape(&n.id),
             k = n.kind.as_str(),
             l = n.band().as_str(),
-            title = escape(&format!("{} ({}){}", n.name, (labels.kind)(n.kind), if flags.is_empty() { String::new() } else { format!(" — {}", flags.join(", ")) })),
+            title = escape(&format!(
+                "{} ({}){}",
+                n.name,
+                (labels.kind)(n.kind),
+                if flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", flags.join(", "))
+                }
+            )),
             rx0 = x - NODE_W / 2.0,
             ry0 = y - NODE_H / 2.0,
             fill = kind_fill(n.kind),
@@ -340,7 +391,10 @@ mod tests {
             node("b", ComponentKind::Component, "Sensor"),
             node("c", ComponentKind::Data, "Orders"),
         ];
-        let conns = vec![conn("x", "a", "b", Layer::L2), conn("y", "b", "c", Layer::L3)];
+        let conns = vec![
+            conn("x", "a", "b", Layer::L2),
+            conn("y", "b", "c", Layer::L3),
+        ];
         let svg = render_svg("t", &nodes, &conns, &labels());
         assert!(svg.contains(r#"data-id="a" data-kind="organization" data-layer="L1""#));
         assert!(svg.contains(r#"data-id="b" data-kind="component" data-layer="L2""#));
@@ -359,7 +413,10 @@ mod tests {
             node("b1", ComponentKind::Component, "B1"),
             node("b2", ComponentKind::Component, "B2"),
         ];
-        let conns = vec![conn("x", "a1", "b2", Layer::L2), conn("y", "a2", "b1", Layer::L2)];
+        let conns = vec![
+            conn("x", "a1", "b2", Layer::L2),
+            conn("y", "a2", "b1", Layer::L2),
+        ];
         let pos = layout(&nodes, &conns);
         let order = |a: &str, b: &str| pos[a].1 < pos[b].1;
         assert_eq!(order("a1", "a2"), order("b2", "b1"));

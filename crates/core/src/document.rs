@@ -95,7 +95,9 @@ impl DocumentError {
     /// The individual faults, each with its path.
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
-            DocumentError::Syntax { path, message } => vec![FieldError::new(path.clone(), message.clone())],
+            DocumentError::Syntax { path, message } => {
+                vec![FieldError::new(path.clone(), message.clone())]
+            }
             DocumentError::Invalid(errors) => errors.clone(),
         }
     }
@@ -111,7 +113,11 @@ pub struct ValidatedDocument {
 
 fn path_of<T>(err: &serde_path_to_error::Error<T>) -> String {
     let p = err.path().to_string();
-    if p == "." { "(document)".to_string() } else { p }
+    if p == "." {
+        "(document)".to_string()
+    } else {
+        p
+    }
 }
 
 impl ModelDocument {
@@ -129,7 +135,10 @@ impl ModelDocument {
             let path = path_of(&e);
             // The YAML parser already prefixes its message with the path; say it once.
             let message = e.inner().to_string();
-            let message = message.strip_prefix(&format!("{path}: ")).map(str::to_string).unwrap_or(message);
+            let message = message
+                .strip_prefix(&format!("{path}: "))
+                .map(str::to_string)
+                .unwrap_or(message);
             DocumentError::Syntax { path, message }
         })
     }
@@ -187,7 +196,10 @@ impl ModelDocument {
     pub fn validate(self) -> Result<ValidatedDocument, DocumentError> {
         let mut errors = Vec::new();
         if self.format != FORMAT_V1 {
-            errors.push(FieldError::new("format", format!("expected \"{FORMAT_V1}\"")));
+            errors.push(FieldError::new(
+                "format",
+                format!("expected \"{FORMAT_V1}\""),
+            ));
         }
         let mut keys = HashSet::new();
         let mut nodes = Vec::with_capacity(self.nodes.len());
@@ -196,7 +208,10 @@ impl ModelDocument {
             if n.key.trim().is_empty() {
                 errors.push(FieldError::new(format!("{prefix}key"), "must not be empty"));
             } else if !keys.insert(n.key.clone()) {
-                errors.push(FieldError::new(format!("{prefix}key"), format!("duplicate key \"{}\"", n.key)));
+                errors.push(FieldError::new(
+                    format!("{prefix}key"),
+                    format!("duplicate key \"{}\"", n.key),
+                ));
             }
             let input = NodeInput {
                 kind: n.kind,
@@ -236,7 +251,12 @@ impl ModelDocument {
                 label: c.label,
                 attributes: c.attributes,
             };
-            errors.extend(input.validate(&prefix).into_iter().filter(|e| !e.field.ends_with("target_id")));
+            errors.extend(
+                input
+                    .validate(&prefix)
+                    .into_iter()
+                    .filter(|e| !e.field.ends_with("target_id")),
+            );
             connections.push((c.from, c.to, input));
         }
         if errors.is_empty() {
@@ -254,7 +274,8 @@ pub fn summarize(nodes: &[Node], connections: &[Connection]) -> BTreeMap<String,
         *out.entry(format!("node:{}", n.kind.as_str())).or_insert(0) += 1;
     }
     for c in connections {
-        *out.entry(format!("connection:{}", c.layer.as_str())).or_insert(0) += 1;
+        *out.entry(format!("connection:{}", c.layer.as_str()))
+            .or_insert(0) += 1;
     }
     out
 }
@@ -292,14 +313,21 @@ connections:
     fn syntax_errors_name_the_path() {
         let bad = SAMPLE.replace("layer: L2", "layer: L9");
         let err = ModelDocument::parse(&bad).unwrap_err();
-        assert!(err.to_string().starts_with("connections[0].layer: unknown variant `L9`"), "{err}");
-        let err = ModelDocument::parse(r#"{"format":"sanso.value-chain/v1","nodes":[{"key":1}]}"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("connections[0].layer: unknown variant `L9`"),
+            "{err}"
+        );
+        let err = ModelDocument::parse(r#"{"format":"sanso.value-chain/v1","nodes":[{"key":1}]}"#)
+            .unwrap_err();
         assert!(err.to_string().starts_with("nodes[0].key:"), "{err}");
     }
 
     #[test]
     fn all_faults_are_reported_together() {
-        let bad = SAMPLE.replace("to: plc", "to: nowhere").replace("key: plc", "key: buyer");
+        let bad = SAMPLE
+            .replace("to: plc", "to: nowhere")
+            .replace("key: plc", "key: buyer");
         let err = ModelDocument::parse(&bad).unwrap().validate().unwrap_err();
         let fields: Vec<_> = err.field_errors().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["nodes[1].key", "connections[0].to"]);

@@ -54,7 +54,9 @@ impl ComponentKind {
     /// organisations, people and procedures meet on L1; physical components on L2; data and systems on L3.
     pub fn default_layer(self) -> Layer {
         match self {
-            ComponentKind::Organization | ComponentKind::Person | ComponentKind::Procedure => Layer::L1,
+            ComponentKind::Organization | ComponentKind::Person | ComponentKind::Procedure => {
+                Layer::L1
+            }
             ComponentKind::Component => Layer::L2,
             ComponentKind::Data | ComponentKind::System => Layer::L3,
         }
@@ -62,7 +64,9 @@ impl ComponentKind {
 }
 
 /// The three layers of CPSF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 pub enum Layer {
     L1,
     L2,
@@ -235,7 +239,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -258,11 +265,26 @@ impl NodeInput {
     pub fn validate(&self, prefix: &str) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if self.name.trim().is_empty() {
-            errors.push(FieldError::new(format!("{prefix}name"), "must not be empty"));
+            errors.push(FieldError::new(
+                format!("{prefix}name"),
+                "must not be empty",
+            ));
         }
         check_text(&mut errors, prefix, "name", &self.name, MAX_NAME_LEN);
-        check_text(&mut errors, prefix, "description", &self.description, MAX_TEXT_LEN);
-        check_text(&mut errors, prefix, "category", &self.category, MAX_CATEGORY_LEN);
+        check_text(
+            &mut errors,
+            prefix,
+            "description",
+            &self.description,
+            MAX_TEXT_LEN,
+        );
+        check_text(
+            &mut errors,
+            prefix,
+            "category",
+            &self.category,
+            MAX_CATEGORY_LEN,
+        );
         errors
     }
 }
@@ -290,15 +312,24 @@ mod tests {
     fn enums_round_trip_their_text_form() {
         for k in ComponentKind::ALL {
             assert_eq!(ComponentKind::parse(k.as_str()), Some(k));
-            assert_eq!(serde_json::to_value(k).unwrap(), Value::String(k.as_str().into()));
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                Value::String(k.as_str().into())
+            );
         }
         for k in ConnectionKind::ALL {
             assert_eq!(ConnectionKind::parse(k.as_str()), Some(k));
-            assert_eq!(serde_json::to_value(k).unwrap(), Value::String(k.as_str().into()));
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                Value::String(k.as_str().into())
+            );
         }
         for l in Layer::ALL {
             assert_eq!(Layer::parse(l.as_str()), Some(l));
-            assert_eq!(serde_json::to_value(l).unwrap(), Value::String(l.as_str().into()));
+            assert_eq!(
+                serde_json::to_value(l).unwrap(),
+                Value::String(l.as_str().into())
+            );
         }
     }
 
@@ -306,7 +337,8 @@ mod tests {
     fn unknown_fields_and_values_are_refused() {
         let err = serde_json::from_str::<NodeInput>(r#"{"kind":"robot","name":"x"}"#).unwrap_err();
         assert!(err.to_string().contains("unknown variant `robot`"), "{err}");
-        let err = serde_json::from_str::<NodeInput>(r#"{"kind":"data","name":"x","colour":1}"#).unwrap_err();
+        let err = serde_json::from_str::<NodeInput>(r#"{"kind":"data","name":"x","colour":1}"#)
+            .unwrap_err();
         assert!(err.to_string().contains("unknown field `colour`"), "{err}");
     }
 
@@ -322,7 +354,11 @@ mod tests {
             exposed: false,
             attributes: Map::new(),
         };
-        let fields: Vec<_> = input.validate("nodes[1].").into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = input
+            .validate("nodes[1].")
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, vec!["nodes[1].name", "nodes[1].category"]);
     }
 }

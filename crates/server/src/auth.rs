@@ -38,7 +38,13 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` header value.
-pub fn set_cookie(name: &str, value: &str, same_site: &str, secure: bool, max_age_secs: Option<i64>) -> String {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    same_site: &str,
+    secure: bool,
+    max_age_secs: Option<i64>,
+) -> String {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
     if secure {
         c.push_str("; Secure");
@@ -62,7 +68,10 @@ pub struct Principal {
     pub via_token: bool,
 }
 
-async fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Option<Principal>, ApiError> {
+async fn authenticate(
+    state: &SharedState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, ApiError> {
     if let Some(value) = headers.get(axum::http::header::AUTHORIZATION) {
         let value = value.to_str().unwrap_or("");
         let Some(secret) = value.strip_prefix("Bearer ") else {
@@ -72,12 +81,20 @@ async fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Option
             return Err(ApiError::unauthorized());
         };
         let actor = Actor::token(&token_id, &user.id, &user.email);
-        return Ok(Some(Principal { user, actor, via_token: true }));
+        return Ok(Some(Principal {
+            user,
+            actor,
+            via_token: true,
+        }));
     }
     if let Some(secret) = cookie(headers, SESSION_COOKIE) {
         if let Some(user) = state.store.session_user(&secret).await? {
             let actor = Actor::user(&user.id, &user.email);
-            return Ok(Some(Principal { user, actor, via_token: false }));
+            return Ok(Some(Principal {
+                user,
+                actor,
+                via_token: false,
+            }));
         }
     }
     Ok(None)
@@ -89,11 +106,20 @@ pub struct ApiUser(pub Principal);
 impl FromRequestParts<SharedState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
-        let principal = authenticate(state, &parts.headers).await?.ok_or_else(ApiError::unauthorized)?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Self, Self::Rejection> {
+        let principal = authenticate(state, &parts.headers)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe && !principal.via_token {
-            let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let header = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let cookie = cookie(&parts.headers, CSRF_COOKIE).unwrap_or_default();
             if !tokens_match(header, &cookie) {
                 return Err(ApiError::csrf());
@@ -107,7 +133,10 @@ impl FromRequestParts<SharedState> for ApiUser {
 impl OptionalFromRequestParts<SharedState> for Principal {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Option<Self>, Self::Rejection> {
         authenticate(state, &parts.headers).await
     }
 }
@@ -118,18 +147,29 @@ pub async fn workspace_access(
     principal: &Principal,
     workspace_id: &str,
 ) -> Result<(Workspace, Role), ApiError> {
-    Ok(state.store.workspace_for_user(workspace_id, &principal.user.id).await?)
+    Ok(state
+        .store
+        .workspace_for_user(workspace_id, &principal.user.id)
+        .await?)
 }
 
 pub fn require_edit(role: Role) -> Result<(), ApiError> {
-    if role.can_edit() { Ok(()) } else { Err(ApiError::forbidden("your role in this workspace is read-only")) }
+    if role.can_edit() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "your role in this workspace is read-only",
+        ))
+    }
 }
 
 pub fn require_admin(role: Role) -> Result<(), ApiError> {
     if role.can_administer() {
         Ok(())
     } else {
-        Err(ApiError::forbidden("only workspace administrators may do this"))
+        Err(ApiError::forbidden(
+            "only workspace administrators may do this",
+        ))
     }
 }
 

@@ -32,16 +32,37 @@ pub struct Problem {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, kind: &'static str, title: &str, detail: impl Into<String>) -> Self {
-        ApiError { status, kind, title: title.into(), detail: detail.into(), errors: Vec::new() }
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &str,
+        detail: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            status,
+            kind,
+            title: title.into(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", "no such object in this workspace")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "no such object in this workspace",
+        )
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required", "sign in or send an API token as `Authorization: Bearer <token>`")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Authentication required",
+            "sign in or send an API token as `Authorization: Bearer <token>`",
+        )
     }
 
     pub fn forbidden(detail: &str) -> Self {
@@ -58,8 +79,18 @@ impl ApiError {
     }
 
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        let detail = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, kind: "validation", title: "Invalid input".into(), detail, errors }
+        let detail = errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            kind: "validation",
+            title: "Invalid input".into(),
+            detail,
+            errors,
+        }
     }
 
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
@@ -98,10 +129,17 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::not_found(),
             StoreError::Invalid(errors) => ApiError::invalid(errors),
-            StoreError::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", msg),
+            StoreError::Conflict(msg) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", msg)
+            }
             other => {
                 tracing::error!(error = %other, "store error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error", "the server could not complete the request; see its log")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    "the server could not complete the request; see its log",
+                )
             }
         }
     }
@@ -110,6 +148,11 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        (self.status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
     }
 }

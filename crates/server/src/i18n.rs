@@ -32,16 +32,24 @@ impl Lang {
 
     /// The language for a request: the chosen cookie, else the best of Accept-Language, else English.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        if let Some(lang) = crate::auth::cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
+        if let Some(lang) = crate::auth::cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c))
+        {
             return lang;
         }
-        let accept = headers.get("accept-language").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let accept = headers
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let mut best: Option<(f32, Lang)> = None;
         for part in accept.split(',') {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = if tag == "ja" || tag.starts_with("ja-") {
                 Lang::Ja
@@ -213,7 +221,10 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for (key, en, ja) in MESSAGES {
             assert!(seen.insert(key), "duplicate key {key}");
-            assert!(!en.is_empty() && !ja.is_empty(), "{key} lacks a translation");
+            assert!(
+                !en.is_empty() && !ja.is_empty(),
+                "{key} lacks a translation"
+            );
         }
         for k in ComponentKind::ALL {
             assert_ne!(Lang::Ja.kind(k), "??");
@@ -229,7 +240,10 @@ mod tests {
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
         let mut h = HeaderMap::new();
-        h.insert("accept-language", "fr-FR, ja;q=0.9, en;q=0.8".parse().unwrap());
+        h.insert(
+            "accept-language",
+            "fr-FR, ja;q=0.9, en;q=0.8".parse().unwrap(),
+        );
         assert_eq!(Lang::from_headers(&h), Lang::Ja);
         h.insert("accept-language", "en-GB,ja;q=0.5".parse().unwrap());
         assert_eq!(Lang::from_headers(&h), Lang::En);

@@ -37,7 +37,11 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { public_url: "http://127.0.0.1:8080".into(), secure_cookies: false, body_limit: 10 * 1024 * 1024 }
+        ServerConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            body_limit: 10 * 1024 * 1024,
+        }
     }
 }
 
@@ -59,7 +63,10 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         .merge(ui::router())
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
         .with_state(state)
 }
 
@@ -69,9 +76,15 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(state): State<SharedState>) -> impl IntoResponse {
     if state.store.ping().await {
-        (StatusCode::OK, Json(serde_json::json!({ "status": "ready" })))
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready" })),
+        )
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unreachable" })))
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "database unreachable" })),
+        )
     }
 }
 
@@ -83,9 +96,12 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(store.clone(), config);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     store.close().await;
     Ok(())
 }

@@ -24,7 +24,11 @@ impl Drop for Driver {
 }
 
 async fn start_chromedriver() -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let child = tokio::process::Command::new(&binary)
         .arg(format!("--port={port}"))
@@ -34,7 +38,10 @@ async fn start_chromedriver() -> Driver {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {binary} ({e}): install Debian's chromium and chromium-driver (scripts/test.sh does)"));
     for _ in 0..100 {
-        if reqwest::get(format!("http://127.0.0.1:{port}/status")).await.is_ok() {
+        if reqwest::get(format!("http://127.0.0.1:{port}/status"))
+            .await
+            .is_ok()
+        {
             return Driver { child, port };
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -66,7 +73,10 @@ async fn browser(driver: &Driver) -> Client {
 }
 
 async fn fill(c: &Client, css: &str, text: &str) {
-    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let el = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
     el.clear().await.unwrap();
     el.send_keys(text).await.unwrap();
 }
@@ -74,13 +84,23 @@ async fn fill(c: &Client, css: &str, text: &str) {
 /// Clicks something that loads a new page, and waits until the old page is gone.
 async fn click(c: &Client, css: &str) {
     let old = c.find(Locator::Css("html")).await.unwrap();
-    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
     wait_gone(old).await;
 }
 
 async fn click_link(c: &Client, text: &str) {
     let old = c.find(Locator::Css("html")).await.unwrap();
-    c.find(Locator::LinkText(text)).await.unwrap_or_else(|e| panic!("link {text}: {e}")).click().await.unwrap();
+    c.find(Locator::LinkText(text))
+        .await
+        .unwrap_or_else(|e| panic!("link {text}: {e}"))
+        .click()
+        .await
+        .unwrap();
     wait_gone(old).await;
 }
 
@@ -96,11 +116,21 @@ async fn wait_gone(old: fantoccini::elements::Element) {
 
 async fn choose(c: &Client, form: &str, select: &str, visible_text: &str) {
     let xpath = format!("//form[@id='{form}']//select[@name='{select}']/option[normalize-space(text())='{visible_text}']");
-    c.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("{xpath}: {e}")).click().await.unwrap();
+    c.find(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("{xpath}: {e}"))
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn page_text(c: &Client) -> String {
-    c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -115,11 +145,18 @@ async fn first_admin_builds_a_value_chain_in_japanese_and_sees_its_diagram() {
 
     // 1. The one-time setup link (printed on the console by `sanso serve`) creates the first administrator.
     let setup = server.store.create_setup_invitation().await.unwrap();
-    c.goto(&server.url(&format!("/setup/{setup}"))).await.unwrap();
+    c.goto(&server.url(&format!("/setup/{setup}")))
+        .await
+        .unwrap();
     fill(&c, "#setup input[name=email]", "lead@buyer.example").await;
     fill(&c, "#setup input[name=display_name]", "Security Lead").await;
     fill(&c, "#setup input[name=password]", "correct horse battery").await;
-    fill(&c, "#setup input[name=workspace_name]", "Buyer Manufacturing").await;
+    fill(
+        &c,
+        "#setup input[name=workspace_name]",
+        "Buyer Manufacturing",
+    )
+    .await;
     click(&c, "#setup button[type=submit]").await;
     assert!(c.current_url().await.unwrap().path().ends_with("/model"));
 
@@ -134,7 +171,13 @@ async fn first_admin_builds_a_value_chain_in_japanese_and_sees_its_diagram() {
 
     // 3. Switch the UI to Japanese.
     click(&c, "#lang-switch").await;
-    let lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+    let lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
     assert_eq!(lang.as_deref(), Some("ja"));
     assert!(page_text(&c).await.contains("構成要素を追加"));
 
@@ -152,16 +195,44 @@ async fn first_admin_builds_a_value_chain_in_japanese_and_sees_its_diagram() {
         fill(&c, "#add-node input[name=name]", name).await;
         fill(&c, "#add-node input[name=category]", category).await;
         click(&c, "#add-node button[type=submit]").await;
-        assert!(page_text(&c).await.contains(name), "{name} not listed after adding it");
+        assert!(
+            page_text(&c).await.contains(name),
+            "{name} not listed after adding it"
+        );
     }
 
     // 5. Connections on all three layers.
     let connections = [
-        ("サプライヤーA", "供給する", "買い手製作所", "第1層：企業間のつながり"),
-        ("サプライヤーB", "供給する", "買い手製作所", "第1層：企業間のつながり"),
-        ("買い手製作所", "運用する", "生産管理システム", "第1層：企業間のつながり"),
-        ("温度センサー", "計測する", "生産管理システム", "第2層：フィジカル空間とサイバー空間のつながり"),
-        ("生産管理システム", "データを送る", "生産実績データ", "第3層：サイバー空間におけるつながり"),
+        (
+            "サプライヤーA",
+            "供給する",
+            "買い手製作所",
+            "第1層：企業間のつながり",
+        ),
+        (
+            "サプライヤーB",
+            "供給する",
+            "買い手製作所",
+            "第1層：企業間のつながり",
+        ),
+        (
+            "買い手製作所",
+            "運用する",
+            "生産管理システム",
+            "第1層：企業間のつながり",
+        ),
+        (
+            "温度センサー",
+            "計測する",
+            "生産管理システム",
+            "第2層：フィジカル空間とサイバー空間のつながり",
+        ),
+        (
+            "生産管理システム",
+            "データを送る",
+            "生産実績データ",
+            "第3層：サイバー空間におけるつながり",
+        ),
     ];
     for (from, kind, to, layer) in connections {
         choose(&c, "add-connection", "source_id", from).await;
@@ -170,20 +241,50 @@ async fn first_admin_builds_a_value_chain_in_japanese_and_sees_its_diagram() {
         choose(&c, "add-connection", "layer", layer).await;
         click(&c, "#add-connection button[type=submit]").await;
     }
-    let rows = c.find_all(Locator::Css("#connections tr[data-id]")).await.unwrap();
+    let rows = c
+        .find_all(Locator::Css("#connections tr[data-id]"))
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 5);
 
     // 6. The diagram shows the chain in three bands.
     click_link(&c, "構成図").await;
-    let svg = c.find(Locator::Css("#diagram svg.value-chain-diagram")).await.expect("diagram SVG on the page");
-    assert_eq!(c.find_all(Locator::Css("#diagram g.band")).await.unwrap().len(), 3);
-    assert_eq!(c.find_all(Locator::Css("#diagram g.node")).await.unwrap().len(), 6);
+    let svg = c
+        .find(Locator::Css("#diagram svg.value-chain-diagram"))
+        .await
+        .expect("diagram SVG on the page");
+    assert_eq!(
+        c.find_all(Locator::Css("#diagram g.band"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        c.find_all(Locator::Css("#diagram g.node"))
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
     for layer in ["L1", "L2", "L3"] {
-        let n = c.find_all(Locator::Css(&format!("#diagram g.connection[data-layer={layer}]"))).await.unwrap().len();
+        let n = c
+            .find_all(Locator::Css(&format!(
+                "#diagram g.connection[data-layer={layer}]"
+            )))
+            .await
+            .unwrap()
+            .len();
         assert!(n >= 1, "no {layer} connection drawn");
     }
-    let device = c.find(Locator::Css("#diagram g.node[data-kind=component]")).await.unwrap();
-    assert_eq!(device.attr("data-layer").await.unwrap().as_deref(), Some("L2"));
+    let device = c
+        .find(Locator::Css("#diagram g.node[data-kind=component]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        device.attr("data-layer").await.unwrap().as_deref(),
+        Some("L2")
+    );
     let svg_text = svg.text().await.unwrap();
     for (_, name, _) in nodes {
         assert!(svg_text.contains(name), "diagram lacks {name}");
@@ -196,7 +297,10 @@ async fn first_admin_builds_a_value_chain_in_japanese_and_sees_its_diagram() {
     // The store saw all of it, with an intact audit chain.
     let ws = &server.store.list_all_workspaces().await.unwrap()[0];
     assert_eq!(server.store.list_nodes(&ws.id).await.unwrap().len(), 6);
-    assert!(matches!(server.store.verify_audit().await.unwrap(), sanso_store::audit::AuditVerification::Intact { .. }));
+    assert!(matches!(
+        server.store.verify_audit().await.unwrap(),
+        sanso_store::audit::AuditVerification::Intact { .. }
+    ));
     c.close().await.unwrap();
     server.stop().await;
 }

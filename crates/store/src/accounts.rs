@@ -95,7 +95,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -103,7 +107,11 @@ fn timestamp_in(duration: time::Duration) -> String {
     let t = time::OffsetDateTime::now_utc() + duration;
     let fmt = time::format_description::well_known::Rfc3339;
     // Same fixed-width form as now_timestamp, so text comparison orders correctly.
-    let s = t.replace_nanosecond(0).unwrap_or(t).format(&fmt).unwrap_or_default();
+    let s = t
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&fmt)
+        .unwrap_or_default();
     s.replace('Z', ".000000Z")
 }
 
@@ -125,14 +133,20 @@ pub fn validate_new_account(email: &str, display_name: &str, password: &str) -> 
     let mut errors = Vec::new();
     let email = email.trim();
     let at = email.find('@');
-    if email.len() > 254 || at.is_none_or(|i| i == 0 || i == email.len() - 1) || email.contains(char::is_whitespace) {
+    if email.len() > 254
+        || at.is_none_or(|i| i == 0 || i == email.len() - 1)
+        || email.contains(char::is_whitespace)
+    {
         errors.push(FieldError::new("email", "is not an e-mail address"));
     }
     if display_name.trim().is_empty() || display_name.chars().count() > 200 {
         errors.push(FieldError::new("display_name", "must be 1–200 characters"));
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new("password", format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+        errors.push(FieldError::new(
+            "password",
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
     }
     errors
 }
@@ -143,7 +157,9 @@ pub(crate) fn normalise_email(email: &str) -> String {
 
 impl Store {
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(self.pool())
+            .await?)
     }
 
     pub async fn get_user(&self, id: &str) -> Result<User> {
@@ -156,10 +172,12 @@ impl Store {
     }
 
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(normalise_email(email))
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(normalise_email(email))
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
@@ -181,9 +199,13 @@ impl Store {
         }
         let hash = hash_password(password)?;
         let mut tx = self.write().await?;
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(tx.conn()).await?;
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(tx.conn())
+            .await?;
         if users > 0 {
-            return Err(StoreError::Conflict("the first administrator already exists".into()));
+            return Err(StoreError::Conflict(
+                "the first administrator already exists".into(),
+            ));
         }
         let user = insert_user(&mut tx, actor, email, display_name, &hash, true).await?;
         let actor = Actor::user(&user.id, &user.email);
@@ -198,7 +220,13 @@ impl Store {
     }
 
     /// Creates an account (not yet in any workspace).
-    pub async fn create_user(&self, actor: &Actor, email: &str, display_name: &str, password: &str) -> Result<User> {
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        email: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<User> {
         let errors = validate_new_account(email, display_name, password);
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
@@ -212,13 +240,16 @@ impl Store {
 
     /// The user with this e-mail and password. Unknown e-mails cost as much time as wrong passwords.
     pub async fn authenticate(&self, email: &str, password: &str) -> Result<Option<User>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"))
-            .bind(normalise_email(email))
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+        ))
+        .bind(normalise_email(email))
+        .fetch_optional(self.pool())
+        .await?;
         let Some(row) = row else {
             let password = password.to_string();
-            let _ = tokio::task::spawn_blocking(move || verify_password(&password, dummy_hash())).await;
+            let _ =
+                tokio::task::spawn_blocking(move || verify_password(&password, dummy_hash())).await;
             return Ok(None);
         };
         let stored = text(&row, "password_hash")?;
@@ -226,12 +257,19 @@ impl Store {
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
             .await
             .unwrap_or(false);
-        if ok { Ok(Some(user_from_row(&row)?)) } else { Ok(None) }
+        if ok {
+            Ok(Some(user_from_row(&row)?))
+        } else {
+            Ok(None)
+        }
     }
 
     pub async fn set_password(&self, actor: &Actor, user_id: &str, password: &str) -> Result<()> {
         if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(StoreError::invalid("password", format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+            return Err(StoreError::invalid(
+                "password",
+                format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+            ));
         }
         let hash = hash_password(password)?;
         let mut tx = self.write().await?;
@@ -246,8 +284,12 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         // Signing in again is required everywhere after a password change.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(tx.conn()).await?;
-        tx.audit(actor, None, "user.password", "user", user_id, None, None).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(tx.conn())
+            .await?;
+        tx.audit(actor, None, "user.password", "user", user_id, None, None)
+            .await?;
         tx.commit().await
     }
 
@@ -266,7 +308,11 @@ impl Store {
     }
 
     pub async fn session_user(&self, secret: &str) -> Result<Option<User>> {
-        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let cols = USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let row = sqlx::query(&format!(
             "SELECT {cols} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2"
         ))
@@ -289,7 +335,12 @@ impl Store {
     // ---- API tokens ----
 
     /// A new API token for `user_id`; the secret is returned once and never stored.
-    pub async fn create_api_token(&self, actor: &Actor, user_id: &str, name: &str) -> Result<(ApiToken, String)> {
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        name: &str,
+    ) -> Result<(ApiToken, String)> {
         if name.trim().is_empty() || name.chars().count() > 100 {
             return Err(StoreError::invalid("name", "must be 1–100 characters"));
         }
@@ -311,14 +362,27 @@ impl Store {
             .bind(&token.created_at)
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, None, "token.create", "api_token", &token.id, None, Some(snapshot(&token))).await?;
+        tx.audit(
+            actor,
+            None,
+            "token.create",
+            "api_token",
+            &token.id,
+            None,
+            Some(snapshot(&token)),
+        )
+        .await?;
         tx.commit().await?;
         Ok((token, secret))
     }
 
     /// The user a live token acts for, and the token's id.
     pub async fn token_user(&self, secret: &str) -> Result<Option<(User, String)>> {
-        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let cols = USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let row = sqlx::query(&format!(
             "SELECT {cols}, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
@@ -357,7 +421,12 @@ impl Store {
             .collect()
     }
 
-    pub async fn revoke_api_token(&self, actor: &Actor, user_id: &str, token_id: &str) -> Result<()> {
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        token_id: &str,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
             .bind(sanso_core::now_timestamp())
@@ -369,7 +438,16 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.audit(actor, None, "token.revoke", "api_token", token_id, None, None).await?;
+        tx.audit(
+            actor,
+            None,
+            "token.revoke",
+            "api_token",
+            token_id,
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -382,7 +460,17 @@ impl Store {
         sqlx::query("DELETE FROM invitations WHERE purpose = 'setup' AND accepted_at IS NULL")
             .execute(tx.conn())
             .await?;
-        insert_invitation(&mut tx, &secret, InvitationPurpose::Setup, None, "", Role::Admin, None, SETUP_HOURS).await?;
+        insert_invitation(
+            &mut tx,
+            &secret,
+            InvitationPurpose::Setup,
+            None,
+            "",
+            Role::Admin,
+            None,
+            SETUP_HOURS,
+        )
+        .await?;
         tx.commit().await?;
         Ok(secret)
     }
@@ -396,7 +484,10 @@ impl Store {
         role: Role,
     ) -> Result<String> {
         let email = normalise_email(email);
-        if validate_new_account(&email, "x", "xxxxxxxxxxxx").iter().any(|e| e.field == "email") {
+        if validate_new_account(&email, "x", "xxxxxxxxxxxx")
+            .iter()
+            .any(|e| e.field == "email")
+        {
             return Err(StoreError::invalid("email", "is not an e-mail address"));
         }
         let secret = new_secret();
@@ -459,7 +550,10 @@ impl Store {
         existing_user: Option<&User>,
         new_account: Option<(&str, &str)>,
     ) -> Result<User> {
-        let inv = self.find_invitation(secret).await?.ok_or(StoreError::NotFound)?;
+        let inv = self
+            .find_invitation(secret)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let workspace_id = match (inv.purpose, &inv.workspace_id) {
             (InvitationPurpose::Member, Some(ws)) => ws.clone(),
             _ => return Err(StoreError::NotFound),
@@ -473,32 +567,44 @@ impl Store {
                 Some(hash_password(password)?)
             }
             (Some(_), _) => None,
-            (None, None) => return Err(StoreError::invalid("password", "is required to create the account")),
+            (None, None) => {
+                return Err(StoreError::invalid(
+                    "password",
+                    "is required to create the account",
+                ))
+            }
         };
         let mut tx = self.write().await?;
-        let used = sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL")
-            .bind(sanso_core::now_timestamp())
-            .bind(&inv.id)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
+        let used = sqlx::query(
+            "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL",
+        )
+        .bind(sanso_core::now_timestamp())
+        .bind(&inv.id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
         if used == 0 {
             return Err(StoreError::NotFound);
         }
         let user = match (existing_user, hash, new_account) {
             (Some(u), _, _) => u.clone(),
             (None, Some(hash), Some((name, _))) => {
-                let actor = Actor { label: format!("invitation:{}", inv.id), user_id: None };
+                let actor = Actor {
+                    label: format!("invitation:{}", inv.id),
+                    user_id: None,
+                };
                 insert_user(&mut tx, &actor, &inv.email, name, &hash, false).await?
             }
             _ => return Err(StoreError::NotFound),
         };
         let actor = Actor::user(&user.id, &user.email);
-        let already: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-            .bind(&workspace_id)
-            .bind(&user.id)
-            .fetch_one(tx.conn())
-            .await?;
+        let already: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND user_id = $2",
+        )
+        .bind(&workspace_id)
+        .bind(&user.id)
+        .fetch_one(tx.conn())
+        .await?;
         if already == 0 {
             insert_membership(&mut tx, &actor, &workspace_id, &user.id, inv.role).await?;
         }
@@ -527,7 +633,9 @@ pub(crate) async fn insert_user(
         .fetch_one(tx.conn())
         .await?;
     if exists > 0 {
-        return Err(StoreError::Conflict(format!("a user with e-mail {email} already exists")));
+        return Err(StoreError::Conflict(format!(
+            "a user with e-mail {email} already exists"
+        )));
     }
     let now = sanso_core::now_timestamp();
     let user = User {
@@ -550,7 +658,16 @@ pub(crate) async fn insert_user(
     .bind(&now)
     .execute(tx.conn())
     .await?;
-    tx.audit(actor, None, "user.create", "user", &user.id, None, Some(snapshot(&user))).await?;
+    tx.audit(
+        actor,
+        None,
+        "user.create",
+        "user",
+        &user.id,
+        None,
+        Some(snapshot(&user)),
+    )
+    .await?;
     Ok(user)
 }
 
@@ -599,7 +716,10 @@ mod tests {
 
     #[test]
     fn account_validation_reports_each_field() {
-        let fields: Vec<_> = validate_new_account("nope", "", "short").into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = validate_new_account("nope", "", "short")
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, vec!["email", "display_name", "password"]);
         assert!(validate_new_account("a@b.example", "A", "long enough!").is_empty());
     }

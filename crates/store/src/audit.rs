@@ -35,7 +35,12 @@ pub enum AuditVerification {
 
 impl Store {
     /// The newest entries of one workspace, newest first; `before_seq` pages backwards.
-    pub async fn list_audit(&self, workspace_id: &str, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
+    pub async fn list_audit(
+        &self,
+        workspace_id: &str,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(&format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE workspace_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
         ))
@@ -51,7 +56,9 @@ impl Store {
     pub async fn verify_audit(&self) -> Result<AuditVerification> {
         let mut conn = self.pool().acquire().await?;
         let (head_seq, head_hash): (i64, String) =
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *conn)
+                .await?;
         let mut verifier = ChainVerifier::default();
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq");
         let mut rows = sqlx::query(&sql).fetch(&mut *conn);

@@ -35,15 +35,122 @@ pub enum Col {
 pub const TABLES: &[(&str, &[(&str, Col)])] = {
     use Col::*;
     &[
-        ("users", &[("id", Text), ("email", Text), ("display_name", Text), ("password_hash", Text), ("is_instance_admin", Int), ("locale", Text), ("created_at", Text), ("updated_at", Text)]),
-        ("workspaces", &[("id", Text), ("name", Text), ("description", Text), ("created_at", Text), ("updated_at", Text)]),
-        ("memberships", &[("workspace_id", Text), ("user_id", Text), ("role", Text), ("created_at", Text)]),
-        ("api_tokens", &[("id", Text), ("user_id", Text), ("name", Text), ("token_hash", Text), ("created_at", Text), ("last_used_at", OptText), ("revoked_at", OptText)]),
-        ("invitations", &[("id", Text), ("token_hash", Text), ("purpose", Text), ("workspace_id", OptText), ("email", Text), ("role", Text), ("invited_by", OptText), ("created_at", Text), ("expires_at", Text), ("accepted_at", OptText)]),
-        ("nodes", &[("id", Text), ("workspace_id", Text), ("kind", Text), ("name", Text), ("description", Text), ("category", Text), ("layer", OptText), ("critical", Int), ("exposed", Int), ("attributes", Text), ("created_at", Text), ("updated_at", Text)]),
-        ("connections", &[("id", Text), ("workspace_id", Text), ("source_id", Text), ("target_id", Text), ("layer", Text), ("kind", Text), ("label", Text), ("attributes", Text), ("created_at", Text), ("updated_at", Text)]),
-        ("blobs", &[("sha256", Text), ("size", Int), ("media_type", Text), ("created_at", Text)]),
-        ("audit_log", &[("seq", Int), ("at", Text), ("workspace_id", OptText), ("actor", Text), ("action", Text), ("object_type", Text), ("object_id", Text), ("before_json", OptText), ("after_json", OptText), ("prev_hash", Text), ("hash", Text)]),
+        (
+            "users",
+            &[
+                ("id", Text),
+                ("email", Text),
+                ("display_name", Text),
+                ("password_hash", Text),
+                ("is_instance_admin", Int),
+                ("locale", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
+            "workspaces",
+            &[
+                ("id", Text),
+                ("name", Text),
+                ("description", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
+            "memberships",
+            &[
+                ("workspace_id", Text),
+                ("user_id", Text),
+                ("role", Text),
+                ("created_at", Text),
+            ],
+        ),
+        (
+            "api_tokens",
+            &[
+                ("id", Text),
+                ("user_id", Text),
+                ("name", Text),
+                ("token_hash", Text),
+                ("created_at", Text),
+                ("last_used_at", OptText),
+                ("revoked_at", OptText),
+            ],
+        ),
+        (
+            "invitations",
+            &[
+                ("id", Text),
+                ("token_hash", Text),
+                ("purpose", Text),
+                ("workspace_id", OptText),
+                ("email", Text),
+                ("role", Text),
+                ("invited_by", OptText),
+                ("created_at", Text),
+                ("expires_at", Text),
+                ("accepted_at", OptText),
+            ],
+        ),
+        (
+            "nodes",
+            &[
+                ("id", Text),
+                ("workspace_id", Text),
+                ("kind", Text),
+                ("name", Text),
+                ("description", Text),
+                ("category", Text),
+                ("layer", OptText),
+                ("critical", Int),
+                ("exposed", Int),
+                ("attributes", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
+            "connections",
+            &[
+                ("id", Text),
+                ("workspace_id", Text),
+                ("source_id", Text),
+                ("target_id", Text),
+                ("layer", Text),
+                ("kind", Text),
+                ("label", Text),
+                ("attributes", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
+            "blobs",
+            &[
+                ("sha256", Text),
+                ("size", Int),
+                ("media_type", Text),
+                ("created_at", Text),
+            ],
+        ),
+        (
+            "audit_log",
+            &[
+                ("seq", Int),
+                ("at", Text),
+                ("workspace_id", OptText),
+                ("actor", Text),
+                ("action", Text),
+                ("object_type", Text),
+                ("object_id", Text),
+                ("before_json", OptText),
+                ("after_json", OptText),
+                ("prev_hash", Text),
+                ("hash", Text),
+            ],
+        ),
         ("audit_head", &[("id", Int), ("seq", Int), ("hash", Text)]),
         ("settings", &[("key", Text), ("value", Text)]),
     ]
@@ -86,14 +193,26 @@ fn append(builder: &mut tar::Builder<impl Write>, name: &str, bytes: &[u8]) -> R
 impl Store {
     /// Writes a consistent snapshot to `target` (a `.tar.gz`). The file appears only when complete.
     /// `progress` is called with (step, total steps) for progress bars.
-    pub async fn backup_to(&self, target: &Path, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<BackupManifest> {
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    pub async fn backup_to(
+        &self,
+        target: &Path,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<BackupManifest> {
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| StoreError::io(dir, e))?;
-        let gz = flate2::write::GzEncoder::new(tmp.reopen().map_err(|e| StoreError::io(dir, e))?, flate2::Compression::default());
+        let gz = flate2::write::GzEncoder::new(
+            tmp.reopen().map_err(|e| StoreError::io(dir, e))?,
+            flate2::Compression::default(),
+        );
         let mut builder = tar::Builder::new(gz);
         let mut tx = self.pool().begin().await?;
         if self.backend() == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *tx).await?;
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .execute(&mut *tx)
+                .await?;
         }
         let mut manifest = BackupManifest {
             format: BACKUP_FORMAT.into(),
@@ -118,7 +237,10 @@ impl Store {
                 for (name, col) in cols.iter() {
                     values.push(match col {
                         Col::Text => Value::String(row.try_get::<String, _>(*name)?),
-                        Col::OptText => row.try_get::<Option<String>, _>(*name)?.map(Value::String).unwrap_or(Value::Null),
+                        Col::OptText => row
+                            .try_get::<Option<String>, _>(*name)?
+                            .map(Value::String)
+                            .unwrap_or(Value::Null),
                         Col::Int => Value::from(row.try_get::<i64, _>(*name)?),
                     });
                 }
@@ -127,7 +249,8 @@ impl Store {
                         blob_hashes.push(sha.clone());
                     }
                 }
-                serde_json::to_writer(&mut lines, &values).map_err(|e| backup_err(e.to_string()))?;
+                serde_json::to_writer(&mut lines, &values)
+                    .map_err(|e| backup_err(e.to_string()))?;
                 lines.push(b'\n');
                 count += 1;
             }
@@ -138,19 +261,26 @@ impl Store {
         }
         tx.commit().await?;
         manifest.blobs = blob_hashes.len() as u64;
-        let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| backup_err(e.to_string()))?;
+        let manifest_json =
+            serde_json::to_vec_pretty(&manifest).map_err(|e| backup_err(e.to_string()))?;
         append(&mut builder, "manifest.json", &manifest_json)?;
         for (name, bytes) in &tables_data {
             append(&mut builder, name, bytes)?;
         }
         for sha in &blob_hashes {
-            let bytes = self.blobs().get(sha).map_err(|e| backup_err(format!("blob {sha}: {e}")))?;
+            let bytes = self
+                .blobs()
+                .get(sha)
+                .map_err(|e| backup_err(format!("blob {sha}: {e}")))?;
             append(&mut builder, &format!("blobs/{sha}"), &bytes)?;
         }
-        let gz = builder.into_inner().map_err(|e| backup_err(e.to_string()))?;
+        let gz = builder
+            .into_inner()
+            .map_err(|e| backup_err(e.to_string()))?;
         let file = gz.finish().map_err(|e| backup_err(e.to_string()))?;
         file.sync_all().map_err(|e| StoreError::io(target, e))?;
-        tmp.persist(target).map_err(|e| StoreError::io(target, e.error))?;
+        tmp.persist(target)
+            .map_err(|e| StoreError::io(target, e.error))?;
         progress(steps, steps);
         Ok(manifest)
     }
@@ -159,22 +289,35 @@ impl Store {
     pub async fn restore(archive: &Path, config: &StoreConfig) -> Result<RestoreSummary> {
         let file = std::fs::File::open(archive).map_err(|e| StoreError::io(archive, e))?;
         let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
-        let mut entries = tar.entries().map_err(|e| backup_err(format!("{}: {e}", archive.display())))?;
+        let mut entries = tar
+            .entries()
+            .map_err(|e| backup_err(format!("{}: {e}", archive.display())))?;
         let manifest: BackupManifest = {
             let mut first = entries
                 .next()
                 .ok_or_else(|| backup_err("the archive is empty"))?
                 .map_err(|e| backup_err(format!("not a sanso backup ({e})")))?;
-            let path = first.path().map_err(|e| backup_err(e.to_string()))?.to_string_lossy().to_string();
+            let path = first
+                .path()
+                .map_err(|e| backup_err(e.to_string()))?
+                .to_string_lossy()
+                .to_string();
             if path != "manifest.json" {
-                return Err(backup_err(format!("not a sanso backup: first entry is {path}, expected manifest.json")));
+                return Err(backup_err(format!(
+                    "not a sanso backup: first entry is {path}, expected manifest.json"
+                )));
             }
             let mut text = String::new();
-            first.read_to_string(&mut text).map_err(|e| backup_err(format!("manifest.json: {e}")))?;
+            first
+                .read_to_string(&mut text)
+                .map_err(|e| backup_err(format!("manifest.json: {e}")))?;
             serde_json::from_str(&text).map_err(|e| backup_err(format!("manifest.json: {e}")))?
         };
         if manifest.format != BACKUP_FORMAT {
-            return Err(backup_err(format!("unknown backup format \"{}\" (expected {BACKUP_FORMAT})", manifest.format)));
+            return Err(backup_err(format!(
+                "unknown backup format \"{}\" (expected {BACKUP_FORMAT})",
+                manifest.format
+            )));
         }
         if manifest.schema_version != crate::migrations::latest_version() {
             return Err(backup_err(format!(
@@ -184,34 +327,58 @@ impl Store {
             )));
         }
         let store = Store::open(config).await?;
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(store.pool()).await?;
-        let workspaces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(store.pool()).await?;
-        let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(store.pool()).await?;
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(store.pool())
+            .await?;
+        let workspaces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces")
+            .fetch_one(store.pool())
+            .await?;
+        let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(store.pool())
+            .await?;
         if users + workspaces + audit > 0 {
             return Err(backup_err("the target installation is not empty; restore only into a new data directory or database"));
         }
         let mut tx = store.pool().begin().await?;
-        sqlx::query("DELETE FROM audit_head").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM audit_head")
+            .execute(&mut *tx)
+            .await?;
         let mut restored: BTreeMap<String, u64> = BTreeMap::new();
         let mut blobs = 0u64;
         for entry in entries {
             let entry = entry.map_err(|e| backup_err(format!("reading archive: {e}")))?;
-            let path = entry.path().map_err(|e| backup_err(e.to_string()))?.to_string_lossy().to_string();
-            if let Some(table) = path.strip_prefix("tables/").and_then(|p| p.strip_suffix(".jsonl")) {
+            let path = entry
+                .path()
+                .map_err(|e| backup_err(e.to_string()))?
+                .to_string_lossy()
+                .to_string();
+            if let Some(table) = path
+                .strip_prefix("tables/")
+                .and_then(|p| p.strip_suffix(".jsonl"))
+            {
                 let (name, cols) = TABLES
                     .iter()
                     .find(|(t, _)| *t == table)
                     .ok_or_else(|| backup_err(format!("{path}: unknown table")))?;
                 let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
                 let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-                let sql = format!("INSERT INTO {name} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+                let sql = format!(
+                    "INSERT INTO {name} ({}) VALUES ({})",
+                    names.join(", "),
+                    placeholders.join(", ")
+                );
                 let mut count = 0u64;
                 for (line_no, line) in BufReader::new(entry).lines().enumerate() {
                     let line = line.map_err(|e| backup_err(format!("{path}: {e}")))?;
                     let at = |msg: &str| backup_err(format!("{path} line {}: {msg}", line_no + 1));
-                    let values: Vec<Value> = serde_json::from_str(&line).map_err(|e| at(&e.to_string()))?;
+                    let values: Vec<Value> =
+                        serde_json::from_str(&line).map_err(|e| at(&e.to_string()))?;
                     if values.len() != cols.len() {
-                        return Err(at(&format!("{} values for {} columns", values.len(), cols.len())));
+                        return Err(at(&format!(
+                            "{} values for {} columns",
+                            values.len(),
+                            cols.len()
+                        )));
                     }
                     let mut q = sqlx::query(&sql);
                     for ((col_name, col), v) in cols.iter().zip(values) {
@@ -219,10 +386,13 @@ impl Store {
                             (Col::Text, Value::String(s)) => q.bind(s),
                             (Col::OptText, Value::String(s)) => q.bind(Some(s)),
                             (Col::OptText, Value::Null) => q.bind(None::<String>),
-                            (Col::Int, Value::Number(n)) => {
-                                q.bind(n.as_i64().ok_or_else(|| at(&format!("{col_name} is not an integer")))?)
+                            (Col::Int, Value::Number(n)) => q.bind(
+                                n.as_i64()
+                                    .ok_or_else(|| at(&format!("{col_name} is not an integer")))?,
+                            ),
+                            (_, other) => {
+                                return Err(at(&format!("{col_name} has the wrong type: {other}")))
                             }
-                            (_, other) => return Err(at(&format!("{col_name} has the wrong type: {other}"))),
                         };
                     }
                     q.execute(&mut *tx).await?;
@@ -233,9 +403,13 @@ impl Store {
                 let sha = sha.to_string();
                 let mut bytes = Vec::new();
                 let mut entry = entry;
-                entry.read_to_end(&mut bytes).map_err(|e| backup_err(format!("{path}: {e}")))?;
+                entry
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| backup_err(format!("{path}: {e}")))?;
                 if hex::encode(Sha256::digest(&bytes)) != sha {
-                    return Err(backup_err(format!("{path}: contents do not match the hash")));
+                    return Err(backup_err(format!(
+                        "{path}: contents do not match the hash"
+                    )));
                 }
                 store.blobs().put(&bytes)?;
                 blobs += 1;

@@ -24,8 +24,15 @@ impl BlobStore {
     }
 
     pub fn path_of(&self, sha256: &str) -> Result<PathBuf> {
-        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
-            return Err(StoreError::invalid("sha256", "is not a lower-case SHA-256 hex digest"));
+        if sha256.len() != 64
+            || !sha256
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
+            return Err(StoreError::invalid(
+                "sha256",
+                "is not a lower-case SHA-256 hex digest",
+            ));
         }
         Ok(self.root.join(&sha256[..2]).join(sha256))
     }
@@ -41,8 +48,11 @@ impl BlobStore {
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
         let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| StoreError::io(&dir, e))?;
         tmp.write_all(bytes).map_err(|e| StoreError::io(&dir, e))?;
-        tmp.as_file().sync_all().map_err(|e| StoreError::io(&dir, e))?;
-        tmp.persist(&path).map_err(|e| StoreError::io(&path, e.error))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| StoreError::io(&dir, e))?;
+        tmp.persist(&path)
+            .map_err(|e| StoreError::io(&path, e.error))?;
         Ok(sha)
     }
 
@@ -53,23 +63,6 @@ impl BlobStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound),
             Err(e) => Err(StoreError::io(&path, e)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn put_is_idempotent_and_get_returns_bytes() {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = BlobStore::new(dir.path().join("blobs"));
-        let a = blobs.put(b"hello").unwrap();
-        assert_eq!(a, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-        assert_eq!(blobs.put(b"hello").unwrap(), a);
-        assert_eq!(blobs.get(&a).unwrap(), b"hello");
-        assert!(matches!(blobs.get(&"0".repeat(64)), Err(StoreError::NotFound)));
-        assert!(matches!(blobs.get("../etc/passwd"), Err(StoreError::Invalid(_))));
     }
 }
 
@@ -87,5 +80,31 @@ impl crate::Store {
         .execute(self.pool())
         .await?;
         Ok(sha)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_is_idempotent_and_get_returns_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = BlobStore::new(dir.path().join("blobs"));
+        let a = blobs.put(b"hello").unwrap();
+        assert_eq!(
+            a,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(blobs.put(b"hello").unwrap(), a);
+        assert_eq!(blobs.get(&a).unwrap(), b"hello");
+        assert!(matches!(
+            blobs.get(&"0".repeat(64)),
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            blobs.get("../etc/passwd"),
+            Err(StoreError::Invalid(_))
+        ));
     }
 }

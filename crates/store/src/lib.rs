@@ -48,11 +48,18 @@ pub enum StoreError {
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("backup: {0}")]
     Backup(String),
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
 }
 
 impl StoreError {
@@ -61,7 +68,10 @@ impl StoreError {
     }
 
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
-        StoreError::Io { path: path.to_path_buf(), source }
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
@@ -87,7 +97,10 @@ impl StoreConfig {
     pub fn connection_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join(SQLITE_FILE).display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join(SQLITE_FILE).display()
+            ),
         }
     }
 }
@@ -105,7 +118,8 @@ impl Store {
     /// Opens (creating on first use) the data directory and database, and brings the schema up to date.
     pub async fn open(config: &StoreConfig) -> Result<Store> {
         sqlx::any::install_default_drivers();
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| StoreError::io(&config.data_dir, e))?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| StoreError::io(&config.data_dir, e))?;
         let (url, backend) = match &config.database_url {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 (url.clone(), Backend::Postgres)
@@ -114,7 +128,10 @@ impl Store {
             Some(url) => {
                 return Err(StoreError::invalid(
                     "database_url",
-                    format!("unsupported database URL \"{}\": use postgres://… or sqlite:…", redact(url)),
+                    format!(
+                        "unsupported database URL \"{}\": use postgres://… or sqlite:…",
+                        redact(url)
+                    ),
                 ))
             }
             None => (config.connection_url(), Backend::Sqlite),
@@ -139,11 +156,17 @@ impl Store {
             .await?;
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one writer writes; the mode is kept in the file.
-            pool.execute(sqlx::raw_sql("PRAGMA journal_mode = WAL;")).await?;
+            pool.execute(sqlx::raw_sql("PRAGMA journal_mode = WAL;"))
+                .await?;
         }
         migrations::run(&pool, backend).await?;
         let blobs = blobs::BlobStore::new(config.data_dir.join("blobs"));
-        Ok(Store { pool, backend, blobs, data_dir: config.data_dir.clone() })
+        Ok(Store {
+            pool,
+            backend,
+            blobs,
+            data_dir: config.data_dir.clone(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -178,7 +201,12 @@ pub fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let creds = &url[scheme_end + 3..at];
             match creds.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &creds[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -190,7 +218,10 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn redact_hides_passwords_only() {
-        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

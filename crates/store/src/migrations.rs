@@ -156,11 +156,13 @@ pub fn latest_version() -> i64 {
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
     let mut conn = pool.acquire().await?;
     if backend == Backend::Postgres {
-        conn.execute(sqlx::raw_sql("SELECT pg_advisory_lock(7413001)")).await?;
+        conn.execute(sqlx::raw_sql("SELECT pg_advisory_lock(7413001)"))
+            .await?;
     }
     let result = run_locked(&mut conn, backend).await;
     if backend == Backend::Postgres {
-        conn.execute(sqlx::raw_sql("SELECT pg_advisory_unlock(7413001)")).await?;
+        conn.execute(sqlx::raw_sql("SELECT pg_advisory_unlock(7413001)"))
+            .await?;
     }
     result
 }
@@ -170,9 +172,10 @@ async fn run_locked(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     ))
     .await?;
-    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
-        .fetch_all(&mut *conn)
-        .await?;
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await?;
     if let Some(&newest) = applied.last() {
         if newest > latest_version() {
             return Err(StoreError::Corrupt(format!(
@@ -186,19 +189,29 @@ async fn run_locked(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        let wrap = |source| StoreError::Migration { version: m.version, name: m.name, source };
+        let wrap = |source| StoreError::Migration {
+            version: m.version,
+            name: m.name,
+            source,
+        };
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(wrap)?;
         tx.execute(sqlx::raw_sql(m.common)).await.map_err(wrap)?;
         tx.execute(sqlx::raw_sql(specific)).await.map_err(wrap)?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(sanso_core::now_timestamp())
-            .execute(&mut *tx)
-            .await
-            .map_err(wrap)?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(sanso_core::now_timestamp())
+        .execute(&mut *tx)
+        .await
+        .map_err(wrap)?;
         tx.commit().await.map_err(wrap)?;
-        tracing::info!(version = m.version, name = m.name, "applied schema migration");
+        tracing::info!(
+            version = m.version,
+            name = m.name,
+            "applied schema migration"
+        );
     }
     Ok(())
 }

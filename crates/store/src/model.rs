@@ -22,7 +22,10 @@ const CONNECTION_COLUMNS: &str =
 fn node_from_row(row: &AnyRow) -> Result<Node> {
     let layer = match opt_text(row, "layer")? {
         None => None,
-        Some(l) => Some(Layer::parse(&l).ok_or_else(|| StoreError::Corrupt(format!("column layer holds \"{l}\"")))?),
+        Some(l) => Some(
+            Layer::parse(&l)
+                .ok_or_else(|| StoreError::Corrupt(format!("column layer holds \"{l}\"")))?,
+        ),
     };
     Ok(Node {
         id: text(row, "id")?,
@@ -78,24 +81,33 @@ pub struct ImportSummary {
 
 impl Store {
     pub async fn list_nodes(&self, workspace_id: &str) -> Result<Vec<Node>> {
-        let rows = sqlx::query(&format!("SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 ORDER BY name, id"))
-            .bind(workspace_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 ORDER BY name, id"
+        ))
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(node_from_row).collect()
     }
 
     pub async fn get_node(&self, workspace_id: &str, id: &str) -> Result<Node> {
-        let row = sqlx::query(&format!("SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 AND id = $2"))
-            .bind(workspace_id)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 AND id = $2"
+        ))
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
         node_from_row(&row)
     }
 
-    pub async fn create_node(&self, actor: &Actor, workspace_id: &str, input: NodeInput) -> Result<Node> {
+    pub async fn create_node(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        input: NodeInput,
+    ) -> Result<Node> {
         check(input.validate(""))?;
         let mut tx = self.write().await?;
         let node = insert_node(&mut tx, actor, workspace_id, None, input).await?;
@@ -103,7 +115,13 @@ impl Store {
         Ok(node)
     }
 
-    pub async fn update_node(&self, actor: &Actor, workspace_id: &str, id: &str, input: NodeInput) -> Result<Node> {
+    pub async fn update_node(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        id: &str,
+        input: NodeInput,
+    ) -> Result<Node> {
         check(input.validate(""))?;
         let mut tx = self.write().await?;
         let node = update_node_in(&mut tx, actor, workspace_id, id, input).await?;
@@ -139,7 +157,12 @@ impl Store {
         connection_from_row(&row)
     }
 
-    pub async fn create_connection(&self, actor: &Actor, workspace_id: &str, input: ConnectionInput) -> Result<Connection> {
+    pub async fn create_connection(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        input: ConnectionInput,
+    ) -> Result<Connection> {
         check(input.validate(""))?;
         let mut tx = self.write().await?;
         let c = insert_connection(&mut tx, actor, workspace_id, input).await?;
@@ -184,13 +207,26 @@ impl Store {
         .bind(id)
         .execute(tx.conn())
         .await?;
-        tx.audit(actor, Some(workspace_id), "connection.update", "connection", id, Some(snapshot(&before)), Some(snapshot(&after)))
-            .await?;
+        tx.audit(
+            actor,
+            Some(workspace_id),
+            "connection.update",
+            "connection",
+            id,
+            Some(snapshot(&before)),
+            Some(snapshot(&after)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    pub async fn delete_connection(&self, actor: &Actor, workspace_id: &str, id: &str) -> Result<()> {
+    pub async fn delete_connection(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         delete_connection_in(&mut tx, actor, workspace_id, id).await?;
         tx.commit().await
@@ -214,18 +250,21 @@ impl Store {
         let mut summary = ImportSummary::default();
         let mut tx = self.write().await?;
         if mode == ImportMode::Replace {
-            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM connections WHERE workspace_id = $1 ORDER BY id")
-                .bind(workspace_id)
-                .fetch_all(tx.conn())
-                .await?;
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM connections WHERE workspace_id = $1 ORDER BY id",
+            )
+            .bind(workspace_id)
+            .fetch_all(tx.conn())
+            .await?;
             for id in &ids {
                 delete_connection_in(&mut tx, actor, workspace_id, id).await?;
             }
             summary.connections_deleted = ids.len();
-            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM nodes WHERE workspace_id = $1 ORDER BY id")
-                .bind(workspace_id)
-                .fetch_all(tx.conn())
-                .await?;
+            let ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM nodes WHERE workspace_id = $1 ORDER BY id")
+                    .bind(workspace_id)
+                    .fetch_all(tx.conn())
+                    .await?;
             for id in &ids {
                 delete_node_in(&mut tx, actor, workspace_id, id).await?;
             }
@@ -233,11 +272,13 @@ impl Store {
         }
         let mut key_to_id: HashMap<String, String> = HashMap::new();
         for (key, input) in doc.nodes {
-            let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE workspace_id = $1 AND id = $2")
-                .bind(workspace_id)
-                .bind(&key)
-                .fetch_one(tx.conn())
-                .await?;
+            let existing: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM nodes WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(workspace_id)
+            .bind(&key)
+            .fetch_one(tx.conn())
+            .await?;
             let node = if existing > 0 {
                 summary.nodes_updated += 1;
                 update_node_in(&mut tx, actor, workspace_id, &key, input).await?
@@ -246,13 +287,23 @@ impl Store {
                 // Keep a key that looks like an id of ours, so a backup-style export keeps its ids
                 // when imported into a fresh workspace; anything else gets a new id.
                 let keep = uuid::Uuid::parse_str(&key).is_ok() && !id_taken(&mut tx, &key).await?;
-                insert_node(&mut tx, actor, workspace_id, keep.then_some(key.as_str()), input).await?
+                insert_node(
+                    &mut tx,
+                    actor,
+                    workspace_id,
+                    keep.then_some(key.as_str()),
+                    input,
+                )
+                .await?
             };
             key_to_id.insert(key, node.id);
         }
         for (i, (from, to, mut input)) in doc.connections.into_iter().enumerate() {
             let (Some(s), Some(t)) = (key_to_id.get(&from), key_to_id.get(&to)) else {
-                return Err(StoreError::invalid(format!("connections[{i}]"), "refers to a node key not in the document"));
+                return Err(StoreError::invalid(
+                    format!("connections[{i}]"),
+                    "refers to a node key not in the document",
+                ));
             };
             input.source_id = s.clone();
             input.target_id = t.clone();
@@ -289,31 +340,42 @@ impl Store {
 }
 
 fn check(errors: Vec<FieldError>) -> Result<()> {
-    if errors.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
 }
 
 async fn id_taken(tx: &mut WriteTx, id: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE id = $1").bind(id).fetch_one(tx.conn()).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE id = $1")
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await?;
     Ok(n > 0)
 }
 
 async fn get_node_in(tx: &mut WriteTx, workspace_id: &str, id: &str) -> Result<Node> {
-    let row = sqlx::query(&format!("SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 AND id = $2"))
-        .bind(workspace_id)
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 AND id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(StoreError::NotFound)?;
     node_from_row(&row)
 }
 
 async fn get_connection_in(tx: &mut WriteTx, workspace_id: &str, id: &str) -> Result<Connection> {
-    let row = sqlx::query(&format!("SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = $1 AND id = $2"))
-        .bind(workspace_id)
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = $1 AND id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(StoreError::NotFound)?;
     connection_from_row(&row)
 }
 
@@ -354,11 +416,26 @@ async fn insert_node(
         .bind(&node.updated_at)
         .execute(tx.conn())
         .await?;
-    tx.audit(actor, Some(workspace_id), "node.create", "node", &node.id, None, Some(snapshot(&node))).await?;
+    tx.audit(
+        actor,
+        Some(workspace_id),
+        "node.create",
+        "node",
+        &node.id,
+        None,
+        Some(snapshot(&node)),
+    )
+    .await?;
     Ok(node)
 }
 
-async fn update_node_in(tx: &mut WriteTx, actor: &Actor, workspace_id: &str, id: &str, input: NodeInput) -> Result<Node> {
+async fn update_node_in(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    workspace_id: &str,
+    id: &str,
+    input: NodeInput,
+) -> Result<Node> {
     let before = get_node_in(tx, workspace_id, id).await?;
     let after = Node {
         kind: input.kind,
@@ -389,11 +466,25 @@ async fn update_node_in(tx: &mut WriteTx, actor: &Actor, workspace_id: &str, id:
     .bind(id)
     .execute(tx.conn())
     .await?;
-    tx.audit(actor, Some(workspace_id), "node.update", "node", id, Some(snapshot(&before)), Some(snapshot(&after))).await?;
+    tx.audit(
+        actor,
+        Some(workspace_id),
+        "node.update",
+        "node",
+        id,
+        Some(snapshot(&before)),
+        Some(snapshot(&after)),
+    )
+    .await?;
     Ok(after)
 }
 
-async fn delete_node_in(tx: &mut WriteTx, actor: &Actor, workspace_id: &str, id: &str) -> Result<()> {
+async fn delete_node_in(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    workspace_id: &str,
+    id: &str,
+) -> Result<()> {
     let before = get_node_in(tx, workspace_id, id).await?;
     let attached: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM connections WHERE workspace_id = $1 AND (source_id = $2 OR target_id = $2) ORDER BY id",
@@ -410,25 +501,50 @@ async fn delete_node_in(tx: &mut WriteTx, actor: &Actor, workspace_id: &str, id:
         .bind(id)
         .execute(tx.conn())
         .await?;
-    tx.audit(actor, Some(workspace_id), "node.delete", "node", id, Some(snapshot(&before)), None).await
+    tx.audit(
+        actor,
+        Some(workspace_id),
+        "node.delete",
+        "node",
+        id,
+        Some(snapshot(&before)),
+        None,
+    )
+    .await
 }
 
-async fn ensure_nodes_exist(tx: &mut WriteTx, workspace_id: &str, input: &ConnectionInput) -> Result<()> {
+async fn ensure_nodes_exist(
+    tx: &mut WriteTx,
+    workspace_id: &str,
+    input: &ConnectionInput,
+) -> Result<()> {
     let mut errors = Vec::new();
-    for (field, id) in [("source_id", &input.source_id), ("target_id", &input.target_id)] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE workspace_id = $1 AND id = $2")
-            .bind(workspace_id)
-            .bind(id)
-            .fetch_one(tx.conn())
-            .await?;
+    for (field, id) in [
+        ("source_id", &input.source_id),
+        ("target_id", &input.target_id),
+    ] {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE workspace_id = $1 AND id = $2")
+                .bind(workspace_id)
+                .bind(id)
+                .fetch_one(tx.conn())
+                .await?;
         if n == 0 {
-            errors.push(FieldError::new(field, format!("no node \"{id}\" in this workspace")));
+            errors.push(FieldError::new(
+                field,
+                format!("no node \"{id}\" in this workspace"),
+            ));
         }
     }
     check(errors)
 }
 
-async fn insert_connection(tx: &mut WriteTx, actor: &Actor, workspace_id: &str, input: ConnectionInput) -> Result<Connection> {
+async fn insert_connection(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    workspace_id: &str,
+    input: ConnectionInput,
+) -> Result<Connection> {
     ensure_nodes_exist(tx, workspace_id, &input).await?;
     let now = sanso_core::now_timestamp();
     let c = Connection {
@@ -456,16 +572,39 @@ async fn insert_connection(tx: &mut WriteTx, actor: &Actor, workspace_id: &str, 
         .bind(&c.updated_at)
         .execute(tx.conn())
         .await?;
-    tx.audit(actor, Some(workspace_id), "connection.create", "connection", &c.id, None, Some(snapshot(&c))).await?;
+    tx.audit(
+        actor,
+        Some(workspace_id),
+        "connection.create",
+        "connection",
+        &c.id,
+        None,
+        Some(snapshot(&c)),
+    )
+    .await?;
     Ok(c)
 }
 
-async fn delete_connection_in(tx: &mut WriteTx, actor: &Actor, workspace_id: &str, id: &str) -> Result<()> {
+async fn delete_connection_in(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    workspace_id: &str,
+    id: &str,
+) -> Result<()> {
     let before = get_connection_in(tx, workspace_id, id).await?;
     sqlx::query("DELETE FROM connections WHERE workspace_id = $1 AND id = $2")
         .bind(workspace_id)
         .bind(id)
         .execute(tx.conn())
         .await?;
-    tx.audit(actor, Some(workspace_id), "connection.delete", "connection", id, Some(snapshot(&before)), None).await
+    tx.audit(
+        actor,
+        Some(workspace_id),
+        "connection.delete",
+        "connection",
+        id,
+        Some(snapshot(&before)),
+        None,
+    )
+    .await
 }

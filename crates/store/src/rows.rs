@@ -24,10 +24,15 @@ pub(crate) fn flag(row: &AnyRow, col: &str) -> Result<bool> {
 
 pub(crate) fn parsed<T>(row: &AnyRow, col: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
     let value = text(row, col)?;
-    parse(&value).ok_or_else(|| StoreError::Corrupt(format!("column {col} holds unknown value \"{value}\"")))
+    parse(&value)
+        .ok_or_else(|| StoreError::Corrupt(format!("column {col} holds unknown value \"{value}\"")))
 }
 
-pub(crate) fn json_map(row: &AnyRow, col: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+pub(crate) fn json_map(
+    row: &AnyRow,
+    col: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
     let value = text(row, col)?;
-    serde_json::from_str(&value).map_err(|e| StoreError::Corrupt(format!("column {col} is not a JSON object: {e}")))
+    serde_json::from_str(&value)
+        .map_err(|e| StoreError::Corrupt(format!("column {col} is not a JSON object: {e}")))
 }

@@ -35,9 +35,15 @@ pub fn with_database(url: &str, database: &str) -> String {
 impl TestInstallation {
     pub async fn new() -> TestInstallation {
         let dir = tempfile::tempdir().expect("temporary directory");
-        match std::env::var(TEST_DATABASE_ENV).ok().filter(|s| !s.is_empty()) {
+        match std::env::var(TEST_DATABASE_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+        {
             None => TestInstallation {
-                config: StoreConfig { data_dir: dir.path().join("data"), database_url: None },
+                config: StoreConfig {
+                    data_dir: dir.path().join("data"),
+                    database_url: None,
+                },
                 dir,
                 admin_url: None,
                 database: None,
@@ -45,9 +51,14 @@ impl TestInstallation {
             Some(admin_url) => {
                 sqlx::any::install_default_drivers();
                 let database = format!("sanso_t_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::AnyConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-                    panic!("{TEST_DATABASE_ENV}={} is set but the database is unreachable: {e}", crate::redact(&admin_url))
-                });
+                let mut conn = sqlx::AnyConnection::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!(
+                            "{TEST_DATABASE_ENV}={} is set but the database is unreachable: {e}",
+                            crate::redact(&admin_url)
+                        )
+                    });
                 conn.execute(sqlx::raw_sql(&format!("CREATE DATABASE {database}")))
                     .await
                     .unwrap_or_else(|e| panic!("cannot create test database {database}: {e}"));
@@ -71,19 +82,35 @@ impl TestInstallation {
     }
 
     pub fn backend_name(&self) -> &'static str {
-        if self.database.is_some() { "postgres" } else { "sqlite" }
+        if self.database.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
     }
 }
 
 impl Drop for TestInstallation {
     fn drop(&mut self) {
-        let (Some(admin_url), Some(database)) = (self.admin_url.take(), self.database.take()) else { return };
+        let (Some(admin_url), Some(database)) = (self.admin_url.take(), self.database.take())
+        else {
+            return;
+        };
         // Drop runs inside or outside a runtime; a thread of its own works in both.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async {
                 if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin_url).await {
-                    let _ = conn.execute(sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))).await;
+                    let _ = conn
+                        .execute(sqlx::raw_sql(&format!(
+                            "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
+                        )))
+                        .await;
                     let _ = conn.close().await;
                 }
             });
@@ -96,8 +123,17 @@ impl Drop for TestInstallation {
 mod tests {
     #[test]
     fn database_name_is_replaced() {
-        assert_eq!(super::with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
-        assert_eq!(super::with_database("postgres://u@h/postgres?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
-        assert_eq!(super::with_database("postgres://u@h", "x"), "postgres://u@h/x");
+        assert_eq!(
+            super::with_database("postgres://u@h:5432/postgres", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://u@h/postgres?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::with_database("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
     }
 }

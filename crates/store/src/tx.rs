@@ -20,16 +20,28 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: &str, email: &str) -> Actor {
-        Actor { label: format!("user:{id} {email}"), user_id: Some(id.to_string()) }
+        Actor {
+            label: format!("user:{id} {email}"),
+            user_id: Some(id.to_string()),
+        }
     }
     pub fn token(token_id: &str, user_id: &str, email: &str) -> Actor {
-        Actor { label: format!("token:{token_id} user:{user_id} {email}"), user_id: Some(user_id.to_string()) }
+        Actor {
+            label: format!("token:{token_id} user:{user_id} {email}"),
+            user_id: Some(user_id.to_string()),
+        }
     }
     pub fn cli() -> Actor {
-        Actor { label: "cli".into(), user_id: None }
+        Actor {
+            label: "cli".into(),
+            user_id: None,
+        }
     }
     pub fn system() -> Actor {
-        Actor { label: "system".into(), user_id: None }
+        Actor {
+            label: "system".into(),
+            user_id: None,
+        }
     }
 }
 
@@ -48,10 +60,19 @@ pub fn snapshot<T: Serialize>(value: &T) -> String {
 impl Store {
     pub(crate) async fn write(&self) -> Result<WriteTx> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE audit_head SET id = id WHERE id = 1").execute(&mut *tx).await?;
+        sqlx::query("UPDATE audit_head SET id = id WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
         let (seq, hash): (i64, String) =
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
-        Ok(WriteTx { tx, seq, hash, appended: false })
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+        Ok(WriteTx {
+            tx,
+            seq,
+            hash,
+            appended: false,
+        })
     }
 }
 
@@ -106,7 +127,10 @@ impl WriteTx {
     }
 }
 
-pub(crate) async fn insert_audit_entry(conn: &mut sqlx::AnyConnection, e: &AuditEntry) -> Result<()> {
+pub(crate) async fn insert_audit_entry(
+    conn: &mut sqlx::AnyConnection,
+    e: &AuditEntry,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (seq, at, workspace_id, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

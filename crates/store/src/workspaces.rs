@@ -43,14 +43,23 @@ fn validate_workspace(name: &str, description: &str) -> Result<()> {
         return Err(StoreError::invalid("name", "must be 1–200 characters"));
     }
     if description.chars().count() > 10_000 {
-        return Err(StoreError::invalid("description", "is longer than 10000 characters"));
+        return Err(StoreError::invalid(
+            "description",
+            "is longer than 10000 characters",
+        ));
     }
     Ok(())
 }
 
 impl Store {
     /// Creates a workspace with `owner` as its administrator.
-    pub async fn create_workspace(&self, actor: &Actor, name: &str, description: &str, owner: &str) -> Result<Workspace> {
+    pub async fn create_workspace(
+        &self,
+        actor: &Actor,
+        name: &str,
+        description: &str,
+        owner: &str,
+    ) -> Result<Workspace> {
         validate_workspace(name, description)?;
         let mut tx = self.write().await?;
         let ws = insert_workspace(&mut tx, actor, name.trim(), description).await?;
@@ -59,32 +68,55 @@ impl Store {
         Ok(ws)
     }
 
-    pub async fn update_workspace(&self, actor: &Actor, id: &str, name: &str, description: &str) -> Result<Workspace> {
+    pub async fn update_workspace(
+        &self,
+        actor: &Actor,
+        id: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<Workspace> {
         validate_workspace(name, description)?;
         let before = self.get_workspace(id).await?;
         let mut tx = self.write().await?;
         let now = sanso_core::now_timestamp();
-        sqlx::query("UPDATE workspaces SET name = $1, description = $2, updated_at = $3 WHERE id = $4")
-            .bind(name.trim())
-            .bind(description)
-            .bind(&now)
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        let after = Workspace { name: name.trim().to_string(), description: description.to_string(), updated_at: now, ..before.clone() };
-        tx.audit(actor, Some(id), "workspace.update", "workspace", id, Some(snapshot(&before)), Some(snapshot(&after)))
-            .await?;
+        sqlx::query(
+            "UPDATE workspaces SET name = $1, description = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(name.trim())
+        .bind(description)
+        .bind(&now)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        let after = Workspace {
+            name: name.trim().to_string(),
+            description: description.to_string(),
+            updated_at: now,
+            ..before.clone()
+        };
+        tx.audit(
+            actor,
+            Some(id),
+            "workspace.update",
+            "workspace",
+            id,
+            Some(snapshot(&before)),
+            Some(snapshot(&after)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// A workspace by id, with no access check: for installation-level tools only.
     pub async fn get_workspace(&self, id: &str) -> Result<Workspace> {
-        let row = sqlx::query("SELECT id, name, description, created_at, updated_at FROM workspaces WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(
+            "SELECT id, name, description, created_at, updated_at FROM workspaces WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
         workspace_from_row(&row)
     }
 
@@ -96,7 +128,11 @@ impl Store {
     }
 
     /// The workspace and the user's role in it; `NotFound` when it does not exist or the user is not a member.
-    pub async fn workspace_for_user(&self, workspace_id: &str, user_id: &str) -> Result<(Workspace, Role)> {
+    pub async fn workspace_for_user(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<(Workspace, Role)> {
         let row = sqlx::query(
             "SELECT w.id, w.name, w.description, w.created_at, w.updated_at, m.role FROM workspaces w \
              JOIN memberships m ON m.workspace_id = w.id WHERE w.id = $1 AND m.user_id = $2",
@@ -106,7 +142,10 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        Ok((workspace_from_row(&row)?, parsed(&row, "role", Role::parse)?))
+        Ok((
+            workspace_from_row(&row)?,
+            parsed(&row, "role", Role::parse)?,
+        ))
     }
 
     pub async fn workspaces_for_user(&self, user_id: &str) -> Result<Vec<(Workspace, Role)>> {
@@ -117,7 +156,9 @@ impl Store {
         .bind(user_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(|r| Ok((workspace_from_row(r)?, parsed(r, "role", Role::parse)?))).collect()
+        rows.iter()
+            .map(|r| Ok((workspace_from_row(r)?, parsed(r, "role", Role::parse)?)))
+            .collect()
     }
 
     pub async fn list_members(&self, workspace_id: &str) -> Result<Vec<Member>> {
@@ -142,26 +183,35 @@ impl Store {
     }
 
     /// Adds an existing user to a workspace, or changes their role if already a member.
-    pub async fn set_member_role(&self, actor: &Actor, workspace_id: &str, user_id: &str, role: Role) -> Result<()> {
+    pub async fn set_member_role(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        user_id: &str,
+        role: Role,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
-        let current: Option<String> =
-            sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-                .bind(workspace_id)
-                .bind(user_id)
-                .fetch_optional(tx.conn())
-                .await?;
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(tx.conn())
+        .await?;
         match current {
             None => insert_membership(&mut tx, actor, workspace_id, user_id, role).await?,
             Some(old) => {
                 if old == "admin" && role != Role::Admin {
                     ensure_another_admin(&mut tx, workspace_id, user_id).await?;
                 }
-                sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
-                    .bind(role.as_str())
-                    .bind(workspace_id)
-                    .bind(user_id)
-                    .execute(tx.conn())
-                    .await?;
+                sqlx::query(
+                    "UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3",
+                )
+                .bind(role.as_str())
+                .bind(workspace_id)
+                .bind(user_id)
+                .execute(tx.conn())
+                .await?;
                 tx.audit(
                     actor,
                     Some(workspace_id),
@@ -177,15 +227,23 @@ impl Store {
         tx.commit().await
     }
 
-    pub async fn remove_member(&self, actor: &Actor, workspace_id: &str, user_id: &str) -> Result<()> {
+    pub async fn remove_member(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
-        let current: Option<String> =
-            sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-                .bind(workspace_id)
-                .bind(user_id)
-                .fetch_optional(tx.conn())
-                .await?;
-        let Some(old) = current else { return Err(StoreError::NotFound) };
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(tx.conn())
+        .await?;
+        let Some(old) = current else {
+            return Err(StoreError::NotFound);
+        };
         if old == "admin" {
             ensure_another_admin(&mut tx, workspace_id, user_id).await?;
         }
@@ -217,12 +275,19 @@ async fn ensure_another_admin(tx: &mut WriteTx, workspace_id: &str, user_id: &st
     .fetch_one(tx.conn())
     .await?;
     if others == 0 {
-        return Err(StoreError::Conflict("a workspace must keep at least one administrator".into()));
+        return Err(StoreError::Conflict(
+            "a workspace must keep at least one administrator".into(),
+        ));
     }
     Ok(())
 }
 
-pub(crate) async fn insert_workspace(tx: &mut WriteTx, actor: &Actor, name: &str, description: &str) -> Result<Workspace> {
+pub(crate) async fn insert_workspace(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    name: &str,
+    description: &str,
+) -> Result<Workspace> {
     let now = sanso_core::now_timestamp();
     let ws = Workspace {
         id: sanso_core::new_id(),
@@ -239,7 +304,16 @@ pub(crate) async fn insert_workspace(tx: &mut WriteTx, actor: &Actor, name: &str
         .bind(&ws.updated_at)
         .execute(tx.conn())
         .await?;
-    tx.audit(actor, Some(&ws.id), "workspace.create", "workspace", &ws.id, None, Some(snapshot(&ws))).await?;
+    tx.audit(
+        actor,
+        Some(&ws.id),
+        "workspace.create",
+        "workspace",
+        &ws.id,
+        None,
+        Some(snapshot(&ws)),
+    )
+    .await?;
     Ok(ws)
 }
 
@@ -257,13 +331,15 @@ pub(crate) async fn insert_membership(
     if exists == 0 {
         return Err(StoreError::NotFound);
     }
-    sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(workspace_id)
-        .bind(user_id)
-        .bind(role.as_str())
-        .bind(sanso_core::now_timestamp())
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(sanso_core::now_timestamp())
+    .execute(tx.conn())
+    .await?;
     tx.audit(
         actor,
         Some(workspace_id),

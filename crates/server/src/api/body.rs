@@ -25,7 +25,10 @@ pub async fn read_body(req: Request, state: &SharedState) -> Result<Bytes, ApiEr
             if text.contains("length limit") || text.contains("lengthlimit") {
                 Err(ApiError::too_large(limit))
             } else {
-                Err(ApiError::bad_request("(body)", format!("could not read the request body: {e}")))
+                Err(ApiError::bad_request(
+                    "(body)",
+                    format!("could not read the request body: {e}"),
+                ))
             }
         }
     }
@@ -41,12 +44,23 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let inner = e.into_inner();
             match inner.classify() {
                 serde_json::error::Category::Data => {
-                    let field = if path == "." { "(body)".to_string() } else { path };
-                    Err(ApiError::invalid(vec![sanso_core::model::FieldError::new(field, inner.to_string())]))
+                    let field = if path == "." {
+                        "(body)".to_string()
+                    } else {
+                        path
+                    };
+                    Err(ApiError::invalid(vec![sanso_core::model::FieldError::new(
+                        field,
+                        inner.to_string(),
+                    )]))
                 }
                 _ => Err(ApiError::bad_request(
                     "(body)",
-                    format!("malformed JSON at line {} column {}: {inner}", inner.line(), inner.column()),
+                    format!(
+                        "malformed JSON at line {} column {}: {inner}",
+                        inner.line(),
+                        inner.column()
+                    ),
                 )),
             }
         }
@@ -63,7 +77,12 @@ impl<T: DeserializeOwned> FromRequest<SharedState> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let media = content_type.split(';').next().unwrap_or("").trim().to_string();
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
         if media != "application/json" && !media.ends_with("+json") {
             let mut err = ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -71,7 +90,10 @@ impl<T: DeserializeOwned> FromRequest<SharedState> for ApiJson<T> {
                 "Unsupported media type",
                 format!("expected Content-Type: application/json, got \"{media}\""),
             );
-            err.errors.push(sanso_core::model::FieldError::new("Content-Type", "must be application/json"));
+            err.errors.push(sanso_core::model::FieldError::new(
+                "Content-Type",
+                "must be application/json",
+            ));
             return Err(err);
         }
         let bytes = read_body(req, state).await?;

@@ -50,7 +50,10 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
-        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -61,15 +64,36 @@ pub fn router() -> Router<SharedState> {
         .route("/workspaces", get(list_workspaces).post(create_workspace))
         .route("/workspaces/{ws}", get(get_workspace))
         .route("/workspaces/{ws}/nodes", get(list_nodes).post(create_node))
-        .route("/workspaces/{ws}/nodes/{id}", get(get_node).put(update_node).delete(delete_node))
-        .route("/workspaces/{ws}/connections", get(list_connections).post(create_connection))
-        .route("/workspaces/{ws}/connections/{id}", get(get_connection).put(update_connection).delete(delete_connection))
-        .route("/workspaces/{ws}/model", get(export_model).put(import_model))
+        .route(
+            "/workspaces/{ws}/nodes/{id}",
+            get(get_node).put(update_node).delete(delete_node),
+        )
+        .route(
+            "/workspaces/{ws}/connections",
+            get(list_connections).post(create_connection),
+        )
+        .route(
+            "/workspaces/{ws}/connections/{id}",
+            get(get_connection)
+                .put(update_connection)
+                .delete(delete_connection),
+        )
+        .route(
+            "/workspaces/{ws}/model",
+            get(export_model).put(import_model),
+        )
         .route("/workspaces/{ws}/diagram.svg", get(diagram_svg))
         .route("/workspaces/{ws}/audit", get(list_audit))
         .route("/workspaces/{ws}/members", get(list_members))
         .route("/workspaces/{ws}/invitations", post(create_invitation))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not-found", "Not found", "no such API endpoint") })
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "no such API endpoint",
+            )
+        })
 }
 
 async fn openapi_json() -> impl IntoResponse {
@@ -91,9 +115,16 @@ pub struct WorkspaceWithRole {
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces", tag = "workspaces", responses((status = 200, body = [WorkspaceWithRole])))]
-async fn list_workspaces(State(state): State<SharedState>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<WorkspaceWithRole>>> {
+async fn list_workspaces(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<WorkspaceWithRole>>> {
     let list = state.store.workspaces_for_user(&p.user.id).await?;
-    Ok(Json(list.into_iter().map(|(workspace, role)| WorkspaceWithRole { workspace, role }).collect()))
+    Ok(Json(
+        list.into_iter()
+            .map(|(workspace, role)| WorkspaceWithRole { workspace, role })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -111,7 +142,10 @@ async fn create_workspace(
     ApiUser(p): ApiUser,
     ApiJson(input): ApiJson<NewWorkspace>,
 ) -> ApiResult<(StatusCode, Json<Workspace>)> {
-    let ws = state.store.create_workspace(&p.actor, &input.name, &input.description, &p.user.id).await?;
+    let ws = state
+        .store
+        .create_workspace(&p.actor, &input.name, &input.description, &p.user.id)
+        .await?;
     Ok((StatusCode::CREATED, Json(ws)))
 }
 
@@ -128,7 +162,11 @@ async fn get_workspace(
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/nodes", tag = "model", params(("ws" = String, Path)),
     responses((status = 200, body = [Node]), (status = 404, body = Problem)))]
-async fn list_nodes(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<Vec<Node>>> {
+async fn list_nodes(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Vec<Node>>> {
     workspace_access(&state, &p, &ws).await?;
     Ok(Json(state.store.list_nodes(&ws).await?))
 }
@@ -143,12 +181,19 @@ async fn create_node(
 ) -> ApiResult<(StatusCode, Json<Node>)> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_edit(role)?;
-    Ok((StatusCode::CREATED, Json(state.store.create_node(&p.actor, &ws, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_node(&p.actor, &ws, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/nodes/{id}", tag = "model", params(("ws" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = Node), (status = 404, body = Problem)))]
-async fn get_node(State(state): State<SharedState>, ApiUser(p): ApiUser, Path((ws, id)): Path<(String, String)>) -> ApiResult<Json<Node>> {
+async fn get_node(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path((ws, id)): Path<(String, String)>,
+) -> ApiResult<Json<Node>> {
     workspace_access(&state, &p, &ws).await?;
     Ok(Json(state.store.get_node(&ws, &id).await?))
 }
@@ -163,12 +208,18 @@ async fn update_node(
 ) -> ApiResult<Json<Node>> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_edit(role)?;
-    Ok(Json(state.store.update_node(&p.actor, &ws, &id, input).await?))
+    Ok(Json(
+        state.store.update_node(&p.actor, &ws, &id, input).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/nodes/{id}", tag = "model", params(("ws" = String, Path), ("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-async fn delete_node(State(state): State<SharedState>, ApiUser(p): ApiUser, Path((ws, id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+async fn delete_node(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path((ws, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_edit(role)?;
     state.store.delete_node(&p.actor, &ws, &id).await?;
@@ -177,7 +228,11 @@ async fn delete_node(State(state): State<SharedState>, ApiUser(p): ApiUser, Path
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/connections", tag = "model", params(("ws" = String, Path)),
     responses((status = 200, body = [Connection])))]
-async fn list_connections(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<Vec<Connection>>> {
+async fn list_connections(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Vec<Connection>>> {
     workspace_access(&state, &p, &ws).await?;
     Ok(Json(state.store.list_connections(&ws).await?))
 }
@@ -192,7 +247,10 @@ async fn create_connection(
 ) -> ApiResult<(StatusCode, Json<Connection>)> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_edit(role)?;
-    Ok((StatusCode::CREATED, Json(state.store.create_connection(&p.actor, &ws, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_connection(&p.actor, &ws, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/connections/{id}", tag = "model", params(("ws" = String, Path), ("id" = String, Path)),
@@ -216,7 +274,12 @@ async fn update_connection(
 ) -> ApiResult<Json<Connection>> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_edit(role)?;
-    Ok(Json(state.store.update_connection(&p.actor, &ws, &id, input).await?))
+    Ok(Json(
+        state
+            .store
+            .update_connection(&p.actor, &ws, &id, input)
+            .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/connections/{id}", tag = "model", params(("ws" = String, Path), ("id" = String, Path)),
@@ -249,9 +312,18 @@ async fn export_model(
     workspace_access(&state, &p, &ws).await?;
     let doc = state.store.export_model(&ws).await?;
     Ok(match q.format.as_deref() {
-        Some("yaml") => ([(header::CONTENT_TYPE, "application/yaml")], doc.to_yaml()).into_response(),
-        None | Some("json") => ([(header::CONTENT_TYPE, "application/json")], doc.to_json()).into_response(),
-        Some(other) => return Err(ApiError::bad_request("format", format!("unknown format \"{other}\": use json or yaml"))),
+        Some("yaml") => {
+            ([(header::CONTENT_TYPE, "application/yaml")], doc.to_yaml()).into_response()
+        }
+        None | Some("json") => {
+            ([(header::CONTENT_TYPE, "application/json")], doc.to_json()).into_response()
+        }
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "format",
+                format!("unknown format \"{other}\": use json or yaml"),
+            ))
+        }
     })
 }
 
@@ -263,9 +335,11 @@ pub struct ImportQuery {
 
 /// Parses an uploaded model document (YAML or JSON) into a checked document or a problem naming each fault.
 pub fn parse_document(bytes: &[u8]) -> Result<ValidatedDocument, ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| ApiError::bad_request("(body)", format!("not UTF-8 text: {e}")))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| ApiError::bad_request("(body)", format!("not UTF-8 text: {e}")))?;
     let doc = ModelDocument::parse(text).map_err(|e| ApiError::invalid(e.field_errors()))?;
-    doc.validate().map_err(|e| ApiError::invalid(e.field_errors()))
+    doc.validate()
+        .map_err(|e| ApiError::invalid(e.field_errors()))
 }
 
 #[utoipa::path(put, path = "/api/v1/workspaces/{ws}/model", tag = "model", params(("ws" = String, Path), ImportQuery),
@@ -282,7 +356,12 @@ async fn import_model(
     require_edit(role)?;
     let bytes = body::read_body(req, &state).await?;
     let doc = parse_document(&bytes)?;
-    Ok(Json(state.store.import_model(&p.actor, &ws, doc, q.mode.unwrap_or(ImportMode::Merge)).await?))
+    Ok(Json(
+        state
+            .store
+            .import_model(&p.actor, &ws, doc, q.mode.unwrap_or(ImportMode::Merge))
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/diagram.svg", tag = "model", params(("ws" = String, Path)),
@@ -294,7 +373,12 @@ async fn diagram_svg(
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     let (workspace, _) = workspace_access(&state, &p, &ws).await?;
-    let svg = crate::ui::render_diagram(&state, &workspace, crate::i18n::Lang::from_headers(&headers)).await?;
+    let svg = crate::ui::render_diagram(
+        &state,
+        &workspace,
+        crate::i18n::Lang::from_headers(&headers),
+    )
+    .await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
@@ -316,12 +400,21 @@ async fn list_audit(
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_admin(role)?;
-    Ok(Json(state.store.list_audit(&ws, q.before, q.limit.unwrap_or(100)).await?))
+    Ok(Json(
+        state
+            .store
+            .list_audit(&ws, q.before, q.limit.unwrap_or(100))
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/members", tag = "workspaces", params(("ws" = String, Path)),
     responses((status = 200, body = [Member])))]
-async fn list_members(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<Vec<Member>>> {
+async fn list_members(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Vec<Member>>> {
     workspace_access(&state, &p, &ws).await?;
     Ok(Json(state.store.list_members(&ws).await?))
 }
@@ -349,7 +442,13 @@ async fn create_invitation(
 ) -> ApiResult<(StatusCode, Json<InvitationCreated>)> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_admin(role)?;
-    let secret = state.store.create_member_invitation(&p.actor, &ws, &input.email, input.role).await?;
-    let url = format!("{}/invite/{secret}", state.config.public_url.trim_end_matches('/'));
+    let secret = state
+        .store
+        .create_member_invitation(&p.actor, &ws, &input.email, input.role)
+        .await?;
+    let url = format!(
+        "{}/invite/{secret}",
+        state.config.public_url.trim_end_matches('/')
+    );
     Ok((StatusCode::CREATED, Json(InvitationCreated { url })))
 }

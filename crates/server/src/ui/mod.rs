@@ -39,7 +39,10 @@ pub struct Ui {
 impl FromRequestParts<SharedState> for Ui {
     type Rejection = UiReject;
 
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_headers(&parts.headers);
         let (csrf, new_csrf) = match cookie(&parts.headers, CSRF_COOKIE).filter(|c| c.len() >= 32) {
             Some(c) => (c, false),
@@ -48,8 +51,19 @@ impl FromRequestParts<SharedState> for Ui {
         let user = <Principal as axum::extract::OptionalFromRequestParts<SharedState>>::from_request_parts(parts, state)
             .await
             .map_err(UiReject::Api)?;
-        let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
-        Ok(Ui { lang, csrf, new_csrf, user, path, secure: state.config.secure_cookies })
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(Ui {
+            lang,
+            csrf,
+            new_csrf,
+            user,
+            path,
+            secure: state.config.secure_cookies,
+        })
     }
 }
 
@@ -91,7 +105,9 @@ pub fn local_path(next: Option<&str>) -> String {
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("v", s)]).map(|e| e[2..].to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("v", s)])
+        .map(|e| e[2..].to_string())
+        .unwrap_or_default()
 }
 
 impl Ui {
@@ -101,7 +117,9 @@ impl Ui {
 
     /// The signed-in user, or a redirect to the sign-in page that comes back here.
     pub fn require_user(&self) -> Result<&Principal, UiReject> {
-        self.user.as_ref().ok_or_else(|| UiReject::Redirect(format!("/login?next={}", urlencode(&self.path))))
+        self.user
+            .as_ref()
+            .ok_or_else(|| UiReject::Redirect(format!("/login?next={}", urlencode(&self.path))))
     }
 
     /// The hidden CSRF field every form carries.
@@ -123,11 +141,16 @@ impl Ui {
     pub fn page(&self, title: &str, nav: Option<(&Workspace, &str)>, body: Markup) -> Response {
         let markup = self.layout(title, nav, body);
         let mut response = (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
             markup.into_string(),
         )
             .into_response();
-        response.headers_mut().insert("x-frame-options", HeaderValue::from_static("DENY"));
+        response
+            .headers_mut()
+            .insert("x-frame-options", HeaderValue::from_static("DENY"));
         response.headers_mut().insert(
             "content-security-policy",
             HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"),
@@ -207,9 +230,17 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         return response;
     }
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
     let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let kind = problem["type"].as_str().unwrap_or("").rsplit(':').next().unwrap_or("").to_string();
+    let kind = problem["type"]
+        .as_str()
+        .unwrap_or("")
+        .rsplit(':')
+        .next()
+        .unwrap_or("")
+        .to_string();
     let message = match kind.as_str() {
         "not-found" => lang.t("error.not_found").to_string(),
         "forbidden" => lang.t("error.forbidden").to_string(),
@@ -222,7 +253,12 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()))
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or("").to_string(),
+                        e["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -249,11 +285,20 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
             }
         }
     };
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup.into_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        markup.into_string(),
+    )
+        .into_response()
 }
 
 /// The workspace's model drawn in three bands, in `lang`.
-pub async fn render_diagram(state: &SharedState, workspace: &Workspace, lang: Lang) -> Result<String, ApiError> {
+pub async fn render_diagram(
+    state: &SharedState,
+    workspace: &Workspace,
+    lang: Lang,
+) -> Result<String, ApiError> {
     let nodes = state.store.list_nodes(&workspace.id).await?;
     let connections = state.store.list_connections(&workspace.id).await?;
     let labels = match lang {

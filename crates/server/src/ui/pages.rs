@@ -7,7 +7,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup, PreEscaped};
 use sanso_core::access::Role;
-use sanso_core::model::{ComponentKind, Connection, ConnectionInput, ConnectionKind, Layer, Node, NodeInput};
+use sanso_core::model::{
+    ComponentKind, Connection, ConnectionInput, ConnectionKind, Layer, Node, NodeInput,
+};
 use sanso_store::model::ImportMode;
 use sanso_store::Workspace;
 use serde::Deserialize;
@@ -36,7 +38,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/w/{ws}/nodes/{id}", get(node_page).post(update_node))
         .route("/w/{ws}/nodes/{id}/delete", post(delete_node))
         .route("/w/{ws}/connections", post(create_connection))
-        .route("/w/{ws}/connections/{id}", get(connection_page).post(update_connection))
+        .route(
+            "/w/{ws}/connections/{id}",
+            get(connection_page).post(update_connection),
+        )
         .route("/w/{ws}/connections/{id}/delete", post(delete_connection))
         .route("/w/{ws}/export", get(export_model))
         .route("/w/{ws}/import", post(import_model))
@@ -49,7 +54,11 @@ pub fn routes() -> Router<SharedState> {
         .route("/w/{ws}/audit", get(audit_page))
 }
 
-async fn workspace(state: &SharedState, ui: &Ui, ws: &str) -> Result<(Principal, Workspace, Role), UiReject> {
+async fn workspace(
+    state: &SharedState,
+    ui: &Ui,
+    ws: &str,
+) -> Result<(Principal, Workspace, Role), UiReject> {
     let p = ui.require_user()?.clone();
     let (workspace, role) = state.store.workspace_for_user(ws, &p.user.id).await?;
     Ok((p, workspace, role))
@@ -63,7 +72,11 @@ fn see_other(to: &str) -> Response {
 
 async fn home(State(state): State<SharedState>, ui: Ui) -> UiResult {
     if state.store.count_users().await? == 0 {
-        return Ok(ui.page("sanso", None, html! { p.notice #setup-needed { (ui.t("setup.needed")) } }));
+        return Ok(ui.page(
+            "sanso",
+            None,
+            html! { p.notice #setup-needed { (ui.t("setup.needed")) } },
+        ));
     }
     let p = ui.require_user()?;
     let list = state.store.workspaces_for_user(&p.user.id).await?;
@@ -149,7 +162,10 @@ async fn login(State(state): State<SharedState>, CsrfForm(f): CsrfForm<LoginForm
         }
         None => {
             tracing::warn!(email = %f.email, "failed sign-in");
-            Ok(see_other(&format!("/login?failed=1&next={}", super::urlencode(&next))))
+            Ok(see_other(&format!(
+                "/login?failed=1&next={}",
+                super::urlencode(&next)
+            )))
         }
     }
 }
@@ -157,22 +173,42 @@ async fn login(State(state): State<SharedState>, CsrfForm(f): CsrfForm<LoginForm
 #[derive(Deserialize)]
 struct EmptyForm {}
 
-async fn logout(State(state): State<SharedState>, headers: axum::http::HeaderMap, CsrfForm(_): CsrfForm<EmptyForm>) -> UiResult {
+async fn logout(
+    State(state): State<SharedState>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> UiResult {
     if let Some(secret) = crate::auth::cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&secret).await?;
     }
     let mut r = see_other("/login");
-    let c = set_cookie(SESSION_COOKIE, "", "Lax", state.config.secure_cookies, Some(0));
+    let c = set_cookie(
+        SESSION_COOKIE,
+        "",
+        "Lax",
+        state.config.secure_cookies,
+        Some(0),
+    );
     if let Ok(v) = HeaderValue::from_str(&c) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)
 }
 
-async fn switch_language(State(state): State<SharedState>, Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+async fn switch_language(
+    State(state): State<SharedState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or(Lang::En);
     let mut r = see_other(&local_path(q.next.as_deref()));
-    let c = set_cookie(LANG_COOKIE, lang.code(), "Lax", state.config.secure_cookies, Some(365 * 86_400));
+    let c = set_cookie(
+        LANG_COOKIE,
+        lang.code(),
+        "Lax",
+        state.config.secure_cookies,
+        Some(365 * 86_400),
+    );
     if let Ok(v) = HeaderValue::from_str(&c) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -181,10 +217,23 @@ async fn switch_language(State(state): State<SharedState>, Path(code): Path<Stri
 
 // ---------- first administrator, invitations ----------
 
-async fn setup_page(State(state): State<SharedState>, ui: Ui, Path(token): Path<String>) -> UiResult {
-    let valid = state.store.find_invitation(&token).await?.is_some_and(|i| i.purpose == sanso_store::InvitationPurpose::Setup);
+async fn setup_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(token): Path<String>,
+) -> UiResult {
+    let valid = state
+        .store
+        .find_invitation(&token)
+        .await?
+        .is_some_and(|i| i.purpose == sanso_store::InvitationPurpose::Setup);
     if !valid {
-        return Ok(status_page(&ui, StatusCode::NOT_FOUND, ui.t("setup.title"), html! { p.error { (ui.t("setup.invalid")) } }));
+        return Ok(status_page(
+            &ui,
+            StatusCode::NOT_FOUND,
+            ui.t("setup.title"),
+            html! { p.error { (ui.t("setup.invalid")) } },
+        ));
     }
     Ok(ui.page(
         ui.t("setup.title"),
@@ -210,25 +259,59 @@ struct SetupForm {
     workspace_name: String,
 }
 
-async fn setup(State(state): State<SharedState>, Path(token): Path<String>, CsrfForm(f): CsrfForm<SetupForm>) -> UiResult {
-    let valid = state.store.find_invitation(&token).await?.is_some_and(|i| i.purpose == sanso_store::InvitationPurpose::Setup);
+async fn setup(
+    State(state): State<SharedState>,
+    Path(token): Path<String>,
+    CsrfForm(f): CsrfForm<SetupForm>,
+) -> UiResult {
+    let valid = state
+        .store
+        .find_invitation(&token)
+        .await?
+        .is_some_and(|i| i.purpose == sanso_store::InvitationPurpose::Setup);
     if !valid {
         return Err(ApiError::not_found().into());
     }
     let (user, ws) = state
         .store
-        .create_first_admin(&sanso_store::Actor::system(), &f.email, &f.display_name, &f.password, &f.workspace_name)
+        .create_first_admin(
+            &sanso_store::Actor::system(),
+            &f.email,
+            &f.display_name,
+            &f.password,
+            &f.workspace_name,
+        )
         .await?;
     let secret = state.store.create_session(&user.id).await?;
-    Ok(session_response(&state, &secret, &format!("/w/{}/model", ws.id)))
+    Ok(session_response(
+        &state,
+        &secret,
+        &format!("/w/{}/model", ws.id),
+    ))
 }
 
-async fn invite_page(State(state): State<SharedState>, ui: Ui, Path(token): Path<String>) -> UiResult {
-    let inv = state.store.find_invitation(&token).await?.filter(|i| i.purpose == sanso_store::InvitationPurpose::Member);
+async fn invite_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(token): Path<String>,
+) -> UiResult {
+    let inv = state
+        .store
+        .find_invitation(&token)
+        .await?
+        .filter(|i| i.purpose == sanso_store::InvitationPurpose::Member);
     let Some(inv) = inv else {
-        return Ok(status_page(&ui, StatusCode::NOT_FOUND, ui.t("invite.title"), html! { p.error { (ui.t("invite.invalid")) } }));
+        return Ok(status_page(
+            &ui,
+            StatusCode::NOT_FOUND,
+            ui.t("invite.title"),
+            html! { p.error { (ui.t("invite.invalid")) } },
+        ));
     };
-    let ws = state.store.get_workspace(inv.workspace_id.as_deref().unwrap_or("")).await?;
+    let ws = state
+        .store
+        .get_workspace(inv.workspace_id.as_deref().unwrap_or(""))
+        .await?;
     Ok(ui.page(
         ui.t("invite.title"),
         None,
@@ -260,21 +343,38 @@ struct AcceptForm {
     password: Option<String>,
 }
 
-async fn accept_invite(State(state): State<SharedState>, ui: Ui, Path(token): Path<String>, CsrfForm(f): CsrfForm<AcceptForm>) -> UiResult {
-    let inv = state.store.find_invitation(&token).await?.ok_or_else(ApiError::not_found)?;
+async fn accept_invite(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(token): Path<String>,
+    CsrfForm(f): CsrfForm<AcceptForm>,
+) -> UiResult {
+    let inv = state
+        .store
+        .find_invitation(&token)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let ws = inv.workspace_id.clone().unwrap_or_default();
     match &ui.user {
         Some(p) => {
             if p.user.email != inv.email {
-                return Err(ApiError::forbidden("this invitation is for another e-mail address").into());
+                return Err(
+                    ApiError::forbidden("this invitation is for another e-mail address").into(),
+                );
             }
-            state.store.accept_member_invitation(&token, Some(&p.user), None).await?;
+            state
+                .store
+                .accept_member_invitation(&token, Some(&p.user), None)
+                .await?;
             Ok(see_other(&format!("/w/{ws}")))
         }
         None => {
             let name = f.display_name.unwrap_or_default();
             let password = f.password.unwrap_or_default();
-            let user = state.store.accept_member_invitation(&token, None, Some((&name, &password))).await?;
+            let user = state
+                .store
+                .accept_member_invitation(&token, None, Some((&name, &password)))
+                .await?;
             let secret = state.store.create_session(&user.id).await?;
             Ok(session_response(&state, &secret, &format!("/w/{ws}")))
         }
@@ -323,22 +423,48 @@ struct NameForm {
     name: String,
 }
 
-async fn create_token(State(state): State<SharedState>, ui: Ui, CsrfForm(f): CsrfForm<NameForm>) -> UiResult {
+async fn create_token(
+    State(state): State<SharedState>,
+    ui: Ui,
+    CsrfForm(f): CsrfForm<NameForm>,
+) -> UiResult {
     let p = ui.require_user()?;
-    let (_, secret) = state.store.create_api_token(&p.actor, &p.user.id, &f.name).await?;
+    let (_, secret) = state
+        .store
+        .create_api_token(&p.actor, &p.user.id, &f.name)
+        .await?;
     let tokens = state.store.list_api_tokens(&p.user.id).await?;
-    Ok(ui.page(ui.t("nav.account"), None, tokens_body(&ui, &tokens, Some(&secret))))
+    Ok(ui.page(
+        ui.t("nav.account"),
+        None,
+        tokens_body(&ui, &tokens, Some(&secret)),
+    ))
 }
 
-async fn revoke_token(State(state): State<SharedState>, ui: Ui, Path(id): Path<String>, CsrfForm(_): CsrfForm<EmptyForm>) -> UiResult {
+async fn revoke_token(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> UiResult {
     let p = ui.require_user()?;
-    state.store.revoke_api_token(&p.actor, &p.user.id, &id).await?;
+    state
+        .store
+        .revoke_api_token(&p.actor, &p.user.id, &id)
+        .await?;
     Ok(see_other("/account"))
 }
 
-async fn create_workspace(State(state): State<SharedState>, ui: Ui, CsrfForm(f): CsrfForm<NameForm>) -> UiResult {
+async fn create_workspace(
+    State(state): State<SharedState>,
+    ui: Ui,
+    CsrfForm(f): CsrfForm<NameForm>,
+) -> UiResult {
     let p = ui.require_user()?;
-    let ws = state.store.create_workspace(&p.actor, &f.name, "", &p.user.id).await?;
+    let ws = state
+        .store
+        .create_workspace(&p.actor, &f.name, "", &p.user.id)
+        .await?;
     Ok(see_other(&format!("/w/{}/model", ws.id)))
 }
 
@@ -412,7 +538,13 @@ async fn model_page(State(state): State<SharedState>, ui: Ui, Path(ws): Path<Str
     let (_, workspace, role) = workspace(&state, &ui, &ws).await?;
     let nodes = state.store.list_nodes(&ws).await?;
     let connections = state.store.list_connections(&ws).await?;
-    let name_of = |id: &str| nodes.iter().find(|n| n.id == id).map(|n| n.name.clone()).unwrap_or_default();
+    let name_of = |id: &str| {
+        nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.name.clone())
+            .unwrap_or_default()
+    };
     let editable = role.can_edit();
     Ok(ui.page(
         ui.t("nav.model"),
@@ -494,11 +626,18 @@ fn field_error(field: &str, message: String) -> ApiError {
 }
 
 impl NodeForm {
-    fn into_input(self, attributes: serde_json::Map<String, serde_json::Value>) -> Result<NodeInput, ApiError> {
-        let kind = ComponentKind::parse(&self.kind).ok_or_else(|| field_error("kind", format!("unknown kind \"{}\"", self.kind)))?;
+    fn into_input(
+        self,
+        attributes: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<NodeInput, ApiError> {
+        let kind = ComponentKind::parse(&self.kind)
+            .ok_or_else(|| field_error("kind", format!("unknown kind \"{}\"", self.kind)))?;
         let layer = match self.layer.as_str() {
             "" => None,
-            l => Some(Layer::parse(l).ok_or_else(|| field_error("layer", format!("unknown layer \"{l}\"")))?),
+            l => Some(
+                Layer::parse(l)
+                    .ok_or_else(|| field_error("layer", format!("unknown layer \"{l}\"")))?,
+            ),
         };
         Ok(NodeInput {
             kind,
@@ -513,14 +652,26 @@ impl NodeForm {
     }
 }
 
-async fn create_node(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>, CsrfForm(f): CsrfForm<NodeForm>) -> UiResult {
+async fn create_node(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+    CsrfForm(f): CsrfForm<NodeForm>,
+) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
-    state.store.create_node(&p.actor, &ws, f.into_input(Default::default())?).await?;
+    state
+        .store
+        .create_node(&p.actor, &ws, f.into_input(Default::default())?)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/model")))
 }
 
-async fn node_page(State(state): State<SharedState>, ui: Ui, Path((ws, id)): Path<(String, String)>) -> UiResult {
+async fn node_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path((ws, id)): Path<(String, String)>,
+) -> UiResult {
     let (_, workspace, role) = workspace(&state, &ui, &ws).await?;
     let node = state.store.get_node(&ws, &id).await?;
     Ok(ui.page(
@@ -541,16 +692,29 @@ async fn node_page(State(state): State<SharedState>, ui: Ui, Path((ws, id)): Pat
     ))
 }
 
-async fn update_node(State(state): State<SharedState>, ui: Ui, Path((ws, id)): Path<(String, String)>, CsrfForm(f): CsrfForm<NodeForm>) -> UiResult {
+async fn update_node(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path((ws, id)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<NodeForm>,
+) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
     // The form does not edit free attributes; keep what the API or an import set.
     let existing = state.store.get_node(&ws, &id).await?;
-    state.store.update_node(&p.actor, &ws, &id, f.into_input(existing.attributes)?).await?;
+    state
+        .store
+        .update_node(&p.actor, &ws, &id, f.into_input(existing.attributes)?)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/model")))
 }
 
-async fn delete_node(State(state): State<SharedState>, ui: Ui, Path((ws, id)): Path<(String, String)>, CsrfForm(_): CsrfForm<EmptyForm>) -> UiResult {
+async fn delete_node(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path((ws, id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
     state.store.delete_node(&p.actor, &ws, &id).await?;
@@ -568,10 +732,15 @@ struct ConnectionForm {
 }
 
 impl ConnectionForm {
-    fn into_input(self, attributes: serde_json::Map<String, serde_json::Value>) -> Result<ConnectionInput, ApiError> {
+    fn into_input(
+        self,
+        attributes: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<ConnectionInput, ApiError> {
         Ok(ConnectionInput {
-            layer: Layer::parse(&self.layer).ok_or_else(|| field_error("layer", format!("unknown layer \"{}\"", self.layer)))?,
-            kind: ConnectionKind::parse(&self.kind).ok_or_else(|| field_error("kind", format!("unknown kind \"{}\"", self.kind)))?,
+            layer: Layer::parse(&self.layer)
+                .ok_or_else(|| field_error("layer", format!("unknown layer \"{}\"", self.layer)))?,
+            kind: ConnectionKind::parse(&self.kind)
+                .ok_or_else(|| field_error("kind", format!("unknown kind \"{}\"", self.kind)))?,
             source_id: self.source_id,
             target_id: self.target_id,
             label: self.label,
@@ -580,14 +749,26 @@ impl ConnectionForm {
     }
 }
 
-async fn create_connection(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>, CsrfForm(f): CsrfForm<ConnectionForm>) -> UiResult {
+async fn create_connection(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+    CsrfForm(f): CsrfForm<ConnectionForm>,
+) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
-    state.store.create_connection(&p.actor, &ws, f.into_input(Default::default())?).await?;
+    state
+        .store
+        .create_connection(&p.actor, &ws, f.into_input(Default::default())?)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/model")))
 }
 
-async fn connection_page(State(state): State<SharedState>, ui: Ui, Path((ws, id)): Path<(String, String)>) -> UiResult {
+async fn connection_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path((ws, id)): Path<(String, String)>,
+) -> UiResult {
     let (_, workspace, role) = workspace(&state, &ui, &ws).await?;
     let c = state.store.get_connection(&ws, &id).await?;
     let nodes = state.store.list_nodes(&ws).await?;
@@ -616,11 +797,19 @@ async fn update_connection(
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
     let existing = state.store.get_connection(&ws, &id).await?;
-    state.store.update_connection(&p.actor, &ws, &id, f.into_input(existing.attributes)?).await?;
+    state
+        .store
+        .update_connection(&p.actor, &ws, &id, f.into_input(existing.attributes)?)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/model")))
 }
 
-async fn delete_connection(State(state): State<SharedState>, ui: Ui, Path((ws, id)): Path<(String, String)>, CsrfForm(_): CsrfForm<EmptyForm>) -> UiResult {
+async fn delete_connection(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path((ws, id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
     state.store.delete_connection(&p.actor, &ws, &id).await?;
@@ -632,7 +821,12 @@ struct FormatQuery {
     format: Option<String>,
 }
 
-async fn export_model(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>, Query(q): Query<FormatQuery>) -> UiResult {
+async fn export_model(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+    Query(q): Query<FormatQuery>,
+) -> UiResult {
     workspace(&state, &ui, &ws).await?;
     let doc = state.store.export_model(&ws).await?;
     let (body, media, ext) = match q.format.as_deref() {
@@ -640,24 +834,42 @@ async fn export_model(State(state): State<SharedState>, ui: Ui, Path(ws): Path<S
         _ => (doc.to_yaml(), "application/yaml", "yaml"),
     };
     let disposition = format!("attachment; filename=\"sanso-model-{ws}.{ext}\"");
-    Ok(([(header::CONTENT_TYPE, media.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
-async fn import_model(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>, headers: axum::http::HeaderMap, mut multipart: Multipart) -> UiResult {
+async fn import_model(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+    headers: axum::http::HeaderMap,
+    mut multipart: Multipart,
+) -> UiResult {
     let (p, workspace_row, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
-    let (mut csrf, mut file, mut text, mut mode) = (String::new(), Vec::new(), String::new(), ImportMode::Merge);
+    let (mut csrf, mut file, mut text, mut mode) =
+        (String::new(), Vec::new(), String::new(), ImportMode::Merge);
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::too_large(state.config.body_limit).into()),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large(state.config.body_limit).into())
+            }
             Err(e) => return Err(ApiError::bad_request("(form)", e.body_text()).into()),
         };
         let name = field.name().unwrap_or("").to_string();
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::too_large(state.config.body_limit).into()),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large(state.config.body_limit).into())
+            }
             Err(e) => return Err(ApiError::bad_request(&name, e.body_text()).into()),
         };
         match name.as_str() {
@@ -669,7 +881,11 @@ async fn import_model(State(state): State<SharedState>, ui: Ui, Path(ws): Path<S
         }
     }
     super::form::check_csrf(&headers, &csrf)?;
-    let source = if file.is_empty() { text.into_bytes() } else { file };
+    let source = if file.is_empty() {
+        text.into_bytes()
+    } else {
+        file
+    };
     if source.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(field_error("file", "choose a file or paste a document".into()).into());
     }
@@ -689,7 +905,11 @@ async fn import_model(State(state): State<SharedState>, ui: Ui, Path(ws): Path<S
     ))
 }
 
-async fn diagram_page(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>) -> UiResult {
+async fn diagram_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+) -> UiResult {
     let (_, workspace, _) = workspace(&state, &ui, &ws).await?;
     let svg = super::render_diagram(&state, &workspace, ui.lang).await?;
     Ok(ui.page(
@@ -710,13 +930,27 @@ async fn diagram_svg(State(state): State<SharedState>, ui: Ui, Path(ws): Path<St
 
 // ---------- members and audit ----------
 
-async fn members_page(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>) -> UiResult {
+async fn members_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+) -> UiResult {
     let (_, workspace, role) = workspace(&state, &ui, &ws).await?;
     let members = state.store.list_members(&ws).await?;
-    Ok(ui.page(ui.t("nav.members"), Some((&workspace, "members")), members_body(&ui, &ws, &members, role, None)))
+    Ok(ui.page(
+        ui.t("nav.members"),
+        Some((&workspace, "members")),
+        members_body(&ui, &ws, &members, role, None),
+    ))
 }
 
-fn members_body(ui: &Ui, ws: &str, members: &[sanso_store::Member], role: Role, link: Option<&str>) -> Markup {
+fn members_body(
+    ui: &Ui,
+    ws: &str,
+    members: &[sanso_store::Member],
+    role: Role,
+    link: Option<&str>,
+) -> Markup {
     html! {
         @if let Some(link) = link { p.notice { (ui.t("members.link")) br; code #invite-link { (link) } } }
         table #members {
@@ -760,14 +994,30 @@ struct InviteForm {
     role: String,
 }
 
-async fn invite_member(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>, CsrfForm(f): CsrfForm<InviteForm>) -> UiResult {
+async fn invite_member(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+    CsrfForm(f): CsrfForm<InviteForm>,
+) -> UiResult {
     let (p, workspace, role) = workspace(&state, &ui, &ws).await?;
     require_admin(role)?;
-    let new_role = Role::parse(&f.role).ok_or_else(|| field_error("role", format!("unknown role \"{}\"", f.role)))?;
-    let secret = state.store.create_member_invitation(&p.actor, &ws, &f.email, new_role).await?;
-    let link = format!("{}/invite/{secret}", state.config.public_url.trim_end_matches('/'));
+    let new_role = Role::parse(&f.role)
+        .ok_or_else(|| field_error("role", format!("unknown role \"{}\"", f.role)))?;
+    let secret = state
+        .store
+        .create_member_invitation(&p.actor, &ws, &f.email, new_role)
+        .await?;
+    let link = format!(
+        "{}/invite/{secret}",
+        state.config.public_url.trim_end_matches('/')
+    );
     let members = state.store.list_members(&ws).await?;
-    Ok(ui.page(ui.t("nav.members"), Some((&workspace, "members")), members_body(&ui, &ws, &members, role, Some(&link))))
+    Ok(ui.page(
+        ui.t("nav.members"),
+        Some((&workspace, "members")),
+        members_body(&ui, &ws, &members, role, Some(&link)),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -775,19 +1025,39 @@ struct RoleForm {
     role: String,
 }
 
-async fn change_role(State(state): State<SharedState>, ui: Ui, Path((ws, user)): Path<(String, String)>, CsrfForm(f): CsrfForm<RoleForm>) -> UiResult {
+async fn change_role(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path((ws, user)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<RoleForm>,
+) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_admin(role)?;
-    let new_role = Role::parse(&f.role).ok_or_else(|| field_error("role", format!("unknown role \"{}\"", f.role)))?;
+    let new_role = Role::parse(&f.role)
+        .ok_or_else(|| field_error("role", format!("unknown role \"{}\"", f.role)))?;
     // Only existing members change role here; adding people goes through invitations.
-    if !state.store.list_members(&ws).await?.iter().any(|m| m.user_id == user) {
+    if !state
+        .store
+        .list_members(&ws)
+        .await?
+        .iter()
+        .any(|m| m.user_id == user)
+    {
         return Err(ApiError::not_found().into());
     }
-    state.store.set_member_role(&p.actor, &ws, &user, new_role).await?;
+    state
+        .store
+        .set_member_role(&p.actor, &ws, &user, new_role)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/members")))
 }
 
-async fn remove_member(State(state): State<SharedState>, ui: Ui, Path((ws, user)): Path<(String, String)>, CsrfForm(_): CsrfForm<EmptyForm>) -> UiResult {
+async fn remove_member(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path((ws, user)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_admin(role)?;
     state.store.remove_member(&p.actor, &ws, &user).await?;
@@ -799,7 +1069,12 @@ struct AuditQuery {
     before: Option<i64>,
 }
 
-async fn audit_page(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>, Query(q): Query<AuditQuery>) -> UiResult {
+async fn audit_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+    Query(q): Query<AuditQuery>,
+) -> UiResult {
     let (_, workspace, role) = workspace(&state, &ui, &ws).await?;
     require_admin(role)?;
     let entries = state.store.list_audit(&ws, q.before, 100).await?;

@@ -23,7 +23,10 @@ impl TestServer {
         let store = Store::open(&installation.config).await.expect("open store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let mut config = sanso_server::ServerConfig { public_url: base.clone(), ..Default::default() };
+        let mut config = sanso_server::ServerConfig {
+            public_url: base.clone(),
+            ..Default::default()
+        };
         adjust(&mut config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let serve_store = store.clone();
@@ -34,7 +37,13 @@ impl TestServer {
             .await
             .unwrap();
         });
-        TestServer { base, store, installation, shutdown: Some(tx), handle: Some(handle) }
+        TestServer {
+            base,
+            store,
+            installation,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -42,20 +51,45 @@ impl TestServer {
     }
 
     /// A user with their own workspace, and an API client authenticated as them.
-    pub async fn user_with_workspace(&self, email: &str, workspace: &str) -> (String, String, reqwest::Client) {
+    pub async fn user_with_workspace(
+        &self,
+        email: &str,
+        workspace: &str,
+    ) -> (String, String, reqwest::Client) {
         let actor = Actor::cli();
         let user = if self.store.count_users().await.unwrap() == 0 {
-            self.store.create_first_admin(&actor, email, "Test User", "a long password", workspace).await.unwrap().0
+            self.store
+                .create_first_admin(&actor, email, "Test User", "a long password", workspace)
+                .await
+                .unwrap()
+                .0
         } else {
-            let u = self.store.create_user(&actor, email, "Test User", "a long password").await.unwrap();
-            self.store.create_workspace(&actor, workspace, "", &u.id).await.unwrap();
+            let u = self
+                .store
+                .create_user(&actor, email, "Test User", "a long password")
+                .await
+                .unwrap();
+            self.store
+                .create_workspace(&actor, workspace, "", &u.id)
+                .await
+                .unwrap();
             u
         };
-        let ws = self.store.workspaces_for_user(&user.id).await.unwrap()[0].0.id.clone();
-        let (_, token) = self.store.create_api_token(&actor, &user.id, "test").await.unwrap();
+        let ws = self.store.workspaces_for_user(&user.id).await.unwrap()[0]
+            .0
+            .id
+            .clone();
+        let (_, token) = self
+            .store
+            .create_api_token(&actor, &user.id, "test")
+            .await
+            .unwrap();
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
-        let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap();
         (user.id, ws, client)
     }
 
@@ -71,7 +105,11 @@ impl TestServer {
 
 /// A browser-like client: keeps cookies, does not follow redirects.
 pub fn browser_client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// The value of the hidden CSRF field in a page.
