@@ -384,7 +384,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let row = sqlx::query(&format!(
-            "SELECT {cols}, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
+            "SELECT {cols}, t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
         ))
         .bind(secret_hash(secret))
@@ -392,11 +392,17 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let token_id = text(&row, "token_id")?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(sanso_core::now_timestamp())
-            .bind(&token_id)
-            .execute(self.pool())
-            .await?;
+        // Record use at most once a minute: a write on every API call would queue all requests
+        // behind SQLite's single writer.
+        let now = sanso_core::now_timestamp();
+        let stale_before = timestamp_in(time::Duration::minutes(-1));
+        if opt_text(&row, "last_used_at")?.is_none_or(|last| last < stale_before) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(&now)
+                .bind(&token_id)
+                .execute(self.pool())
+                .await?;
+        }
         Ok(Some((user_from_row(&row)?, token_id)))
     }
 
