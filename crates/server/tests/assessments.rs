@@ -702,6 +702,80 @@ async fn imported_catalogs_are_checked_and_stay_in_their_workspace() {
     assert_eq!(score["report"]["overall"]["total"], 1.5);
     assert_eq!(score["gaps"].as_array().unwrap().len(), 1);
 
+    // Evidence: upload a file, attach it to an answer by its hash, download it again.
+    let r = a
+        .client
+        .post(a.url(&format!("/assessments/{id}/evidence")))
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.4 policy".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let blob: Value = r.json().await.unwrap();
+    let sha = blob["sha256"].as_str().unwrap().to_string();
+    assert_eq!(blob["size"], 15);
+    let evidence_path = format!("/assessments/{id}/evidence/{sha}");
+    assert_eq!(
+        a.get(&evidence_path).await.status(),
+        404,
+        "not attached yet"
+    );
+    let r = a
+        .put(
+            &format!("/assessments/{id}/answers"),
+            json!({"answers": [{"requirement_id": "A-1", "status": "implemented", "evidence": [sha, "https://intra.example/policy"]}]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = a.get(&evidence_path).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4 policy");
+    assert_eq!(b.get(&evidence_path).await.status(), 404);
+
+    // Compare with a later assessment of the same catalog version.
+    let r = a
+        .post(
+            "/assessments",
+            json!({"catalog_id": "acme-suppliers", "catalog_version": "2026.1", "target_level": "basic", "title": "Plant 1, next year"}),
+        )
+        .await;
+    let later = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a.put(
+        &format!("/assessments/{later}/answers"),
+        json!({"answers": [{"requirement_id": "A-1", "status": "not_implemented"}, {"requirement_id": "A-2", "status": "implemented"}]}),
+    )
+    .await;
+    let changes = a
+        .json(&format!("/assessments/{later}/compare?before={id}"))
+        .await;
+    let change = |req: &str| {
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["requirement_id"] == req)
+            .unwrap()["change"]
+            .clone()
+    };
+    assert_eq!(change("A-1"), "regressed");
+    assert_eq!(change("A-2"), "improved");
+    let star_id = a.new_assessment(&star(), None, "other catalog").await;
+    let r = a
+        .get(&format!("/assessments/{later}/compare?before={star_id}"))
+        .await;
+    assert_eq!(problem(r, 422).await["errors"][0]["field"], "before");
+    assert_eq!(
+        b.get(&format!("/assessments/{later}/compare?before={id}"))
+            .await
+            .status(),
+        404
+    );
+
     // Another workspace's assessment ids are not found, whichever workspace they are asked under.
     for path in [
         format!("/assessments/{id}"),

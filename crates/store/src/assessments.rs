@@ -16,7 +16,9 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use sanso_catalog::assessment::check_answers;
-use sanso_catalog::{Answer, AnswerStatus, AssessmentError, Catalog, CriterionResult, Gap};
+use sanso_catalog::{
+    Answer, AnswerStatus, AssessmentError, Catalog, CriterionResult, Gap, RequirementChange,
+};
 use sanso_catalog::{LocalizedText, ScoreReport};
 use sanso_core::model::FieldError;
 use serde::{Deserialize, Serialize};
@@ -1000,6 +1002,118 @@ impl Store {
             None => Vec::new(),
         };
         Ok(AssessmentScore { report, gaps })
+    }
+}
+
+/// A file stored as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct EvidenceBlob {
+    /// Put this in an answer's `evidence` list to attach the file.
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+}
+
+impl Store {
+    /// Compares two assessments of the same catalog version requirement by requirement
+    /// (`earlier` → `later`, in scope of the later one's target level).
+    pub async fn compare_assessments(
+        &self,
+        workspace_id: &str,
+        later_id: &str,
+        earlier_id: &str,
+    ) -> Result<Vec<RequirementChange>> {
+        let (later, catalog) = self.assessment_with_catalog(workspace_id, later_id).await?;
+        let earlier = self.get_assessment(workspace_id, earlier_id).await?;
+        if (&earlier.catalog_id, &earlier.catalog_version)
+            != (&later.catalog_id, &later.catalog_version)
+        {
+            return Err(StoreError::invalid(
+                "before",
+                format!(
+                    "assessment {earlier_id} answers catalog {} version {}, not {} version {}: only assessments of the same catalog version compare",
+                    earlier.catalog_id, earlier.catalog_version, later.catalog_id, later.catalog_version
+                ),
+            ));
+        }
+        sanso_catalog::compare(
+            &catalog,
+            &earlier.answers,
+            &later.answers,
+            later.target_level.as_deref(),
+        )
+        .map_err(|e| StoreError::Corrupt(format!("stored answers: {e:?}")))
+    }
+
+    /// Stores an evidence file for an assessment that may still change. The file is attached
+    /// by listing its hash in an answer's `evidence`.
+    pub async fn add_evidence(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        id: &str,
+        bytes: &[u8],
+        media_type: &str,
+    ) -> Result<EvidenceBlob> {
+        if bytes.is_empty() {
+            return Err(StoreError::invalid("(body)", "the evidence file is empty"));
+        }
+        let record = self.get_assessment(workspace_id, id).await?;
+        if !record.state.editable() {
+            return Err(locked_in(record.state));
+        }
+        let sha256 = self.put_blob(bytes, media_type).await?;
+        let blob = EvidenceBlob {
+            sha256,
+            size: bytes.len() as u64,
+            media_type: media_type.to_string(),
+        };
+        let mut tx = self.write().await?;
+        get_assessment_in(&mut tx, workspace_id, id).await?;
+        tx.audit(
+            actor,
+            Some(workspace_id),
+            "assessment.evidence_upload",
+            "assessment",
+            id,
+            None,
+            Some(snapshot(&blob)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(blob)
+    }
+
+    /// An evidence file attached to one of the assessment's answers (others are not found, so
+    /// a hash from another workspace reveals nothing).
+    pub async fn get_evidence(
+        &self,
+        workspace_id: &str,
+        id: &str,
+        sha256: &str,
+    ) -> Result<(EvidenceBlob, Vec<u8>)> {
+        let record = self.get_assessment(workspace_id, id).await?;
+        if !record
+            .answers
+            .iter()
+            .any(|a| a.evidence.iter().any(|e| e == sha256))
+        {
+            return Err(StoreError::NotFound);
+        }
+        let row = sqlx::query("SELECT media_type FROM blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let bytes = self.blobs().get(sha256)?;
+        Ok((
+            EvidenceBlob {
+                sha256: sha256.to_string(),
+                size: bytes.len() as u64,
+                media_type: text(&row, "media_type")?,
+            },
+            bytes,
+        ))
     }
 }
 

@@ -12,7 +12,8 @@ use axum::{Json, Router};
 use sanso_catalog::{questionnaire, Answer, Lang, YamlError};
 use sanso_core::model::FieldError;
 use sanso_store::assessments::{
-    AssessmentRecord, AssessmentScore, AssessmentUpdate, CatalogSummary, NewAssessment,
+    AssessmentRecord, AssessmentScore, AssessmentUpdate, CatalogSummary, EvidenceBlob,
+    NewAssessment,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -52,6 +53,15 @@ pub fn router() -> Router<SharedState> {
             post(return_assessment),
         )
         .route("/workspaces/{ws}/assessments/{id}/score", get(score))
+        .route("/workspaces/{ws}/assessments/{id}/compare", get(compare))
+        .route(
+            "/workspaces/{ws}/assessments/{id}/evidence",
+            post(upload_evidence),
+        )
+        .route(
+            "/workspaces/{ws}/assessments/{id}/evidence/{sha256}",
+            get(download_evidence),
+        )
         .route(
             "/workspaces/{ws}/assessments/{id}/questionnaire.xlsx",
             get(export_questionnaire).put(import_questionnaire),
@@ -411,4 +421,81 @@ pub async fn import_questionnaire(
             .import_questionnaire_answers(&p.actor, &ws, &id, answers, scope)
             .await?,
     ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CompareQuery {
+    /// The earlier assessment (same catalog version) to compare this one with.
+    pub before: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/assessments/{id}/compare", tag = "assessments",
+    params(("ws" = String, Path), ("id" = String, Path), CompareQuery),
+    responses((status = 200, body = [Object], description = "Per requirement: before, after, fulfilment, improved/regressed/unchanged/not_comparable"),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn compare(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path((ws, id)): Path<(String, String)>,
+    Query(q): Query<CompareQuery>,
+) -> ApiResult<Json<Vec<sanso_catalog::RequirementChange>>> {
+    workspace_access(&state, &p, &ws).await?;
+    Ok(Json(
+        state.store.compare_assessments(&ws, &id, &q.before).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/workspaces/{ws}/assessments/{id}/evidence", tag = "assessments",
+    params(("ws" = String, Path), ("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file; its Content-Type is kept"),
+    responses((status = 201, body = EvidenceBlob), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem)))]
+pub async fn upload_evidence(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path((ws, id)): Path<(String, String)>,
+    req: Request,
+) -> ApiResult<(StatusCode, Json<EvidenceBlob>)> {
+    let (_, role) = workspace_access(&state, &p, &ws).await?;
+    require_edit(role)?;
+    let media_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let bytes = body::read_body(req, &state).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_evidence(&p.actor, &ws, &id, &bytes, &media_type)
+                .await?,
+        ),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/assessments/{id}/evidence/{sha256}", tag = "assessments",
+    params(("ws" = String, Path), ("id" = String, Path), ("sha256" = String, Path)),
+    responses((status = 200, description = "The evidence file, with the media type it was uploaded with"), (status = 404, body = Problem)))]
+pub async fn download_evidence(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path((ws, id, sha256)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    workspace_access(&state, &p, &ws).await?;
+    let (blob, bytes) = state.store.get_evidence(&ws, &id, &sha256).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, blob.media_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", blob.sha256),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

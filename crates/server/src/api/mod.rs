@@ -30,7 +30,7 @@ use body::ApiJson;
         list_nodes, create_node, get_node, update_node, delete_node,
         list_connections, create_connection, get_connection, update_connection, delete_connection,
         export_model, import_model, diagram_svg, list_audit, list_members, create_invitation,
-        assessments::list_catalogs, assessments::import_catalog, assessments::get_catalog, assessments::list_assessments, assessments::create_assessment, assessments::get_assessment, assessments::update_assessment, assessments::delete_assessment, assessments::set_answers, assessments::submit, assessments::approve, assessments::return_assessment, assessments::score, assessments::export_questionnaire, assessments::import_questionnaire
+        assessments::list_catalogs, assessments::import_catalog, assessments::get_catalog, assessments::list_assessments, assessments::create_assessment, assessments::get_assessment, assessments::update_assessment, assessments::delete_assessment, assessments::set_answers, assessments::submit, assessments::approve, assessments::return_assessment, assessments::score, assessments::export_questionnaire, assessments::import_questionnaire, assessments::compare, assessments::upload_evidence, assessments::download_evidence
     ),
     components(schemas(
         Problem, User, Workspace, WorkspaceWithRole, NewWorkspace, Node, NodeInput, Connection, ConnectionInput,
