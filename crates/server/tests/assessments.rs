@@ -862,3 +862,110 @@ async fn imported_catalogs_are_checked_and_stay_in_their_workspace() {
     assert!(doc["paths"]["/api/v1/workspaces/{ws}/assessments/{id}/answers"]["put"].is_object());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn viewers_read_assessors_answer_and_only_admins_review() {
+    let server = TestServer::start().await;
+    let (_, ws, admin_client) = server.user_with_workspace("a@example.com", "Buyer").await;
+    let (viewer_id, _, viewer_client) = server.user_with_workspace("v@example.com", "V").await;
+    let (assessor_id, _, assessor_client) = server.user_with_workspace("s@example.com", "S").await;
+    for (user, role) in [
+        (&viewer_id, sanso_core::access::Role::Viewer),
+        (&assessor_id, sanso_core::access::Role::Assessor),
+    ] {
+        server
+            .store
+            .set_member_role(&sanso_store::Actor::cli(), &ws, user, role)
+            .await
+            .unwrap();
+    }
+    let admin = Api {
+        server: &server,
+        client: admin_client,
+        ws: ws.clone(),
+    };
+    let viewer = Api {
+        server: &server,
+        client: viewer_client,
+        ws: ws.clone(),
+    };
+    let assessor = Api {
+        server: &server,
+        client: assessor_client,
+        ws,
+    };
+    let star = star();
+    let id = assessor
+        .new_assessment(&star, Some("star3"), "by the assessor")
+        .await;
+    let answer = json!({"answers": [{"requirement_id": "E02", "status": "implemented"}]});
+
+    // Viewers read everything and change nothing.
+    assert_eq!(
+        viewer
+            .get(&format!("/assessments/{id}/score"))
+            .await
+            .status(),
+        200
+    );
+    viewer.xlsx(&id, "en").await;
+    for r in [
+        viewer
+            .put(&format!("/assessments/{id}/answers"), answer.clone())
+            .await,
+        viewer
+            .post(
+                "/assessments",
+                json!({"catalog_id": star.id, "catalog_version": star.version, "title": "x"}),
+            )
+            .await,
+        viewer
+            .post(&format!("/assessments/{id}/submit"), json!({}))
+            .await,
+        viewer
+            .put_bytes(
+                &format!("/assessments/{id}/questionnaire.xlsx"),
+                vec![1],
+                XLSX,
+            )
+            .await,
+        viewer
+            .post_bytes("/catalogs", SMALL_CATALOG, "application/yaml")
+            .await,
+    ] {
+        problem(r, 403).await;
+    }
+    assert!(viewer.answers(&id).await.is_empty());
+
+    // Assessors answer and submit; approving and returning are for admins.
+    let r = assessor
+        .put(&format!("/assessments/{id}/answers"), answer.clone())
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = assessor
+        .post(&format!("/assessments/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(r.status(), 200);
+    problem(
+        assessor
+            .post(&format!("/assessments/{id}/approve"), json!({}))
+            .await,
+        403,
+    )
+    .await;
+    problem(
+        assessor
+            .post(
+                &format!("/assessments/{id}/return"),
+                json!({"comment": "x"}),
+            )
+            .await,
+        403,
+    )
+    .await;
+    let r = admin
+        .post(&format!("/assessments/{id}/approve"), json!({}))
+        .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["state"], "approved");
+    server.stop().await;
+}
