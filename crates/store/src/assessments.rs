@@ -421,7 +421,8 @@ impl Store {
         Ok(out)
     }
 
-    /// One catalog this workspace may see (stored copy first, then the built-ins).
+    /// One catalog this workspace may see: the workspace's own import first, then the stored
+    /// installation-wide copy, then the built-ins of this build.
     pub async fn get_catalog(
         &self,
         workspace_id: &str,
@@ -429,7 +430,7 @@ impl Store {
         version: &str,
     ) -> Result<Catalog> {
         let row = sqlx::query(
-            "SELECT document FROM catalogs WHERE (scope = '' OR scope = $1) AND id = $2 AND version = $3 ORDER BY scope",
+            "SELECT document FROM catalogs WHERE (scope = '' OR scope = $1) AND id = $2 AND version = $3 ORDER BY scope DESC",
         )
         .bind(workspace_id)
         .bind(id)
