@@ -12,6 +12,8 @@ use sanso_store::audit::AuditVerification;
 use sanso_store::model::ImportMode;
 use sanso_store::{Actor, Store, StoreConfig};
 
+mod tools;
+
 #[derive(Parser)]
 #[command(
     name = "sanso",
@@ -87,6 +89,30 @@ enum Command {
     /// The value-chain model of a workspace.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Framework catalogs (OSCAL).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Software bills of materials.
+    #[command(subcommand)]
+    Sbom(SbomCommand),
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Resolve an OSCAL profile (imports found beside it, in JSON, XML or YAML) into a catalog as OSCAL JSON.
+    Resolve {
+        profile: PathBuf,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SbomCommand {
+    /// Match an SBOM against OSV data, apply VEX, and report; works without a server (for CI pipelines).
+    /// Exit status: 0 clean, 1 findings at or above --fail-on, 2 bad input.
+    Scan(tools::ScanArgs),
 }
 
 #[derive(Args)]
@@ -307,6 +333,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Catalog(CatalogCommand::Resolve { profile, output }) => {
+            tools::resolve_profile(&profile, output.as_deref())
+        }
+        Command::Sbom(SbomCommand::Scan(args)) => tools::scan_sbom(&args),
         Command::Model(ModelCommand::Export { workspace, format }) => {
             let store = open(&cli.location).await?;
             store
@@ -353,6 +383,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A spinner on standard error for work of unknown length (hidden when stderr is not a terminal).
+fn spinner(message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+    if std::io::stderr().is_terminal() {
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
 }
 
 fn progress_bar(message: &'static str) -> indicatif::ProgressBar {

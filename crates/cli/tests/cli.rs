@@ -214,3 +214,170 @@ async fn bad_locations_and_arguments_fail_clearly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/backup.tar.gz"));
 }
+
+fn shared_data(rel: &str) -> std::path::PathBuf {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "reference data missing: {} (the tests need ../shared/data beside the repository)",
+        p.display()
+    );
+    p
+}
+
+fn run_plain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sanso"))
+        .args(args)
+        .output()
+        .expect("run sanso")
+}
+
+const SBOM: &str = r#"{
+  "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+  "components": [
+    {"type": "library", "bom-ref": "sv-old", "name": "smallvec", "version": "0.6.0", "purl": "pkg:cargo/smallvec@0.6.0"},
+    {"type": "library", "bom-ref": "sv-new", "name": "smallvec", "version": "1.13.0", "purl": "pkg:cargo/smallvec@1.13.0"},
+    {"type": "library", "name": "no-purl", "version": "1.0"}
+  ]
+}"#;
+
+#[test]
+fn sbom_scan_reports_findings_with_aliases_and_honours_vex_and_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = dir.path().join("bom.json");
+    std::fs::write(&sbom, SBOM).unwrap();
+    let osv = shared_data("osv/rustsec/crates");
+    let (sbom_s, osv_s) = (sbom.to_str().unwrap(), osv.to_str().unwrap());
+
+    let out = run_plain(&[
+        "sbom",
+        "scan",
+        sbom_s,
+        "--osv",
+        osv_s,
+        "--format",
+        "json",
+        "--fail-on",
+        "high",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let hit = findings
+        .iter()
+        .find(|f| f.to_string().contains("RUSTSEC-2018-0003"))
+        .unwrap_or_else(|| panic!("smallvec 0.6.0 must match RUSTSEC-2018-0003: {report}"));
+    let text = hit.to_string();
+    for expected in [
+        "pkg:cargo/smallvec@0.6.0",
+        "CVE-2018-20991",
+        "GHSA-rxr4-x558-x7hw",
+        "0.6.3",
+    ] {
+        assert!(text.contains(expected), "finding lacks {expected}: {text}");
+    }
+    assert!(!findings
+        .iter()
+        .any(|f| f.to_string().contains("smallvec@1.13.0")
+            && f.to_string().contains("RUSTSEC-2018-0003")));
+
+    // A VEX statement keyed by the CVE alias suppresses the finding reported under the RUSTSEC id.
+    let vex = dir.path().join("vex.json");
+    std::fs::write(
+        &vex,
+        r#"{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1", "author": "Maker",
+            "timestamp": "2026-01-01T00:00:00Z", "version": 1,
+            "statements": [{"vulnerability": {"name": "CVE-2018-20991"}, "products": [{"@id": "pkg:cargo/smallvec@0.6.0"}],
+                            "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}"#,
+    )
+    .unwrap();
+    let out = run_plain(&[
+        "sbom",
+        "scan",
+        sbom_s,
+        "--osv",
+        osv_s,
+        "--vex",
+        vex.to_str().unwrap(),
+        "--format",
+        "sarif",
+        "--fail-on",
+        "high",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let vexed: serde_json::Value = serde_json::from_slice(
+        &run_plain(&[
+            "sbom",
+            "scan",
+            sbom_s,
+            "--osv",
+            osv_s,
+            "--vex",
+            vex.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(vexed["summary"]["suppressed_by_vex"], 1, "{vexed}");
+    let still_active = vexed["summary"]["active_by_severity"]["critical"]
+        .as_u64()
+        .unwrap()
+        + vexed["summary"]["active_by_severity"]["high"]
+            .as_u64()
+            .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(if still_active > 0 { 1 } else { 0 })
+    );
+
+    // Bad input: exit 2 with the file named.
+    std::fs::write(&sbom, &SBOM[..60]).unwrap();
+    let out = run_plain(&["sbom", "scan", sbom_s, "--osv", osv_s]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bom.json"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn catalog_resolve_writes_the_resolved_high_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("high.json");
+    let profile = shared_data("oscal/NIST_SP-800-53_rev5_HIGH-baseline_profile.json");
+    let out = run_plain(&[
+        "catalog",
+        "resolve",
+        profile.to_str().unwrap(),
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("resolved 370 controls"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert!(doc["catalog"]["groups"]
+        .as_array()
+        .is_some_and(|g| !g.is_empty()));
+    let missing = run_plain(&["catalog", "resolve", "/nonexistent/profile.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

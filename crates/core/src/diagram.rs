@@ -13,10 +13,10 @@ use std::fmt::Write;
 use crate::model::{ComponentKind, Connection, ConnectionKind, Layer, Node};
 
 /// The words the drawing uses, so the caller chooses the language.
-pub struct DiagramLabels {
-    pub band: fn(Layer) -> String,
-    pub kind: fn(ComponentKind) -> String,
-    pub connection: fn(ConnectionKind) -> String,
+pub struct DiagramLabels<'a> {
+    pub band: &'a dyn Fn(Layer) -> String,
+    pub kind: &'a dyn Fn(ComponentKind) -> String,
+    pub connection: &'a dyn Fn(ConnectionKind) -> String,
     pub critical: String,
     pub exposed: String,
     pub empty: String,
@@ -160,7 +160,7 @@ pub fn render_svg(
     title: &str,
     nodes: &[Node],
     connections: &[Connection],
-    labels: &DiagramLabels,
+    labels: &DiagramLabels<'_>,
 ) -> String {
     let positions = layout(nodes, connections);
     let widest = (0..3)
@@ -373,11 +373,11 @@ mod tests {
         }
     }
 
-    fn labels() -> DiagramLabels {
+    fn labels() -> DiagramLabels<'static> {
         DiagramLabels {
-            band: |l| format!("band {}", l.as_str()),
-            kind: |k| k.as_str().to_string(),
-            connection: |k| k.as_str().to_string(),
+            band: &|l| format!("band {}", l.as_str()),
+            kind: &|k| k.as_str().to_string(),
+            connection: &|k| k.as_str().to_string(),
             critical: "critical".into(),
             exposed: "exposed".into(),
             empty: "empty".into(),

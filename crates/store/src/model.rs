@@ -91,15 +91,7 @@ impl Store {
     }
 
     pub async fn get_node(&self, workspace_id: &str, id: &str) -> Result<Node> {
-        let row = sqlx::query(&format!(
-            "SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 AND id = $2"
-        ))
-        .bind(workspace_id)
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        node_from_row(&row)
+        fetch_node(self.pool(), workspace_id, id).await
     }
 
     pub async fn create_node(
@@ -146,15 +138,7 @@ impl Store {
     }
 
     pub async fn get_connection(&self, workspace_id: &str, id: &str) -> Result<Connection> {
-        let row = sqlx::query(&format!(
-            "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = $1 AND id = $2"
-        ))
-        .bind(workspace_id)
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        connection_from_row(&row)
+        fetch_connection(self.pool(), workspace_id, id).await
     }
 
     pub async fn create_connection(
@@ -179,7 +163,7 @@ impl Store {
     ) -> Result<Connection> {
         check(input.validate(""))?;
         let mut tx = self.write().await?;
-        let before = get_connection_in(&mut tx, workspace_id, id).await?;
+        let before = fetch_connection(tx.conn(), workspace_id, id).await?;
         ensure_nodes_exist(&mut tx, workspace_id, &input).await?;
         let now = sanso_core::now_timestamp();
         let after = Connection {
@@ -355,25 +339,35 @@ async fn id_taken(tx: &mut WriteTx, id: &str) -> Result<bool> {
     Ok(n > 0)
 }
 
-async fn get_node_in(tx: &mut WriteTx, workspace_id: &str, id: &str) -> Result<Node> {
+/// One node of a workspace, through the pool or inside a transaction.
+async fn fetch_node<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    workspace_id: &str,
+    id: &str,
+) -> Result<Node> {
     let row = sqlx::query(&format!(
         "SELECT {NODE_COLUMNS} FROM nodes WHERE workspace_id = $1 AND id = $2"
     ))
     .bind(workspace_id)
     .bind(id)
-    .fetch_optional(tx.conn())
+    .fetch_optional(exec)
     .await?
     .ok_or(StoreError::NotFound)?;
     node_from_row(&row)
 }
 
-async fn get_connection_in(tx: &mut WriteTx, workspace_id: &str, id: &str) -> Result<Connection> {
+/// One connection of a workspace, through the pool or inside a transaction.
+async fn fetch_connection<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    workspace_id: &str,
+    id: &str,
+) -> Result<Connection> {
     let row = sqlx::query(&format!(
         "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = $1 AND id = $2"
     ))
     .bind(workspace_id)
     .bind(id)
-    .fetch_optional(tx.conn())
+    .fetch_optional(exec)
     .await?
     .ok_or(StoreError::NotFound)?;
     connection_from_row(&row)
@@ -436,7 +430,7 @@ async fn update_node_in(
     id: &str,
     input: NodeInput,
 ) -> Result<Node> {
-    let before = get_node_in(tx, workspace_id, id).await?;
+    let before = fetch_node(tx.conn(), workspace_id, id).await?;
     let after = Node {
         kind: input.kind,
         name: input.name.trim().to_string(),
@@ -485,7 +479,7 @@ async fn delete_node_in(
     workspace_id: &str,
     id: &str,
 ) -> Result<()> {
-    let before = get_node_in(tx, workspace_id, id).await?;
+    let before = fetch_node(tx.conn(), workspace_id, id).await?;
     let attached: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM connections WHERE workspace_id = $1 AND (source_id = $2 OR target_id = $2) ORDER BY id",
     )
@@ -591,7 +585,7 @@ async fn delete_connection_in(
     workspace_id: &str,
     id: &str,
 ) -> Result<()> {
-    let before = get_connection_in(tx, workspace_id, id).await?;
+    let before = fetch_connection(tx.conn(), workspace_id, id).await?;
     sqlx::query("DELETE FROM connections WHERE workspace_id = $1 AND id = $2")
         .bind(workspace_id)
         .bind(id)

@@ -301,23 +301,16 @@ pub async fn render_diagram(
 ) -> Result<String, ApiError> {
     let nodes = state.store.list_nodes(&workspace.id).await?;
     let connections = state.store.list_connections(&workspace.id).await?;
-    let labels = match lang {
-        Lang::En => DiagramLabels {
-            band: |l| Lang::En.layer(l).to_string(),
-            kind: |k| Lang::En.kind(k).to_string(),
-            connection: |k| Lang::En.connection(k).to_string(),
-            critical: Lang::En.t("flag.critical").into(),
-            exposed: Lang::En.t("flag.exposed").into(),
-            empty: Lang::En.t("diagram.empty").into(),
-        },
-        Lang::Ja => DiagramLabels {
-            band: |l| Lang::Ja.layer(l).to_string(),
-            kind: |k| Lang::Ja.kind(k).to_string(),
-            connection: |k| Lang::Ja.connection(k).to_string(),
-            critical: Lang::Ja.t("flag.critical").into(),
-            exposed: Lang::Ja.t("flag.exposed").into(),
-            empty: Lang::Ja.t("diagram.empty").into(),
-        },
+    let band = |l| lang.layer(l).to_string();
+    let kind = |k| lang.kind(k).to_string();
+    let connection = |k| lang.connection(k).to_string();
+    let labels = DiagramLabels {
+        band: &band,
+        kind: &kind,
+        connection: &connection,
+        critical: lang.t("flag.critical").into(),
+        exposed: lang.t("flag.exposed").into(),
+        empty: lang.t("diagram.empty").into(),
     };
     let title = format!("{} — {}", workspace.name, lang.t("diagram.title"));
     Ok(render_svg(&title, &nodes, &connections, &labels))
