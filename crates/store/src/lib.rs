@@ -9,6 +9,7 @@
 //! [`backup`] writes and restores a consistent snapshot of an installation (all tables and blobs).
 
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod backup;
 pub mod blobs;

@@ -16,10 +16,11 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "accounts, workspaces, value-chain model, audit log, blobs",
-    common: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "accounts, workspaces, value-chain model, audit log, blobs",
+        common: r#"
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
@@ -133,20 +134,69 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 "#,
-    // The audit log is append-only in the database itself, not only by convention in this code.
-    sqlite: r#"
+        // The audit log is append-only in the database itself, not only by convention in this code.
+        sqlite: r#"
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
-    postgres: r#"
+        postgres: r#"
 CREATE FUNCTION sanso_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION sanso_audit_log_append_only();
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "catalogs, assessments and their answers",
+        // `catalogs.scope` is '' for installation-wide (built-in) catalogs and the workspace id for a
+        // workspace's own imports, so two workspaces may import the same catalog id and version.
+        common: r#"
+CREATE TABLE catalogs (
+    scope TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    workspace_id TEXT REFERENCES workspaces(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    document TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (scope, id, version)
+);
+CREATE TABLE assessments (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    catalog_id TEXT NOT NULL,
+    catalog_version TEXT NOT NULL,
+    target_node_id TEXT REFERENCES nodes(id) ON DELETE SET NULL,
+    target_level TEXT,
+    title TEXT NOT NULL,
+    state TEXT NOT NULL,
+    review_comment TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX assessments_workspace ON assessments(workspace_id, created_at);
+CREATE TABLE assessment_answers (
+    assessment_id TEXT NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+    requirement_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score TEXT,
+    comment TEXT NOT NULL,
+    owner TEXT,
+    due TEXT,
+    evidence TEXT NOT NULL,
+    criteria TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (assessment_id, requirement_id)
+);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {

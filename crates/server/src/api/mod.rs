@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`. The OpenAPI document is generated from these handlers (utoipa) and
 //! served at `/api/v1/openapi.json`.
 
+pub mod assessments;
 pub mod body;
 
 use axum::extract::{Path, Query, Request, State};
@@ -28,7 +29,8 @@ use body::ApiJson;
         me, list_workspaces, create_workspace, get_workspace,
         list_nodes, create_node, get_node, update_node, delete_node,
         list_connections, create_connection, get_connection, update_connection, delete_connection,
-        export_model, import_model, diagram_svg, list_audit, list_members, create_invitation
+        export_model, import_model, diagram_svg, list_audit, list_members, create_invitation,
+        assessments::list_catalogs, assessments::import_catalog, assessments::get_catalog, assessments::list_assessments, assessments::create_assessment, assessments::get_assessment, assessments::update_assessment, assessments::delete_assessment, assessments::set_answers, assessments::submit, assessments::approve, assessments::return_assessment, assessments::score, assessments::export_questionnaire, assessments::import_questionnaire, assessments::compare, assessments::upload_evidence, assessments::download_evidence
     ),
     components(schemas(
         Problem, User, Workspace, WorkspaceWithRole, NewWorkspace, Node, NodeInput, Connection, ConnectionInput,
@@ -36,7 +38,7 @@ use body::ApiJson;
         sanso_core::access::Role, sanso_core::model::FieldError
     )),
     modifiers(&BearerAuth),
-    tags((name = "workspaces"), (name = "model"), (name = "audit"))
+    tags((name = "workspaces"), (name = "model"), (name = "audit"), (name = "assessments"))
 )]
 pub struct ApiDoc;
 
@@ -86,6 +88,7 @@ pub fn router() -> Router<SharedState> {
         .route("/workspaces/{ws}/audit", get(list_audit))
         .route("/workspaces/{ws}/members", get(list_members))
         .route("/workspaces/{ws}/invitations", post(create_invitation))
+        .merge(assessments::router())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,
