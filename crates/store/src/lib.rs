@@ -15,6 +15,7 @@ pub mod blobs;
 pub mod migrations;
 pub mod model;
 mod rows;
+pub mod software;
 pub mod testing;
 pub mod tx;
 pub mod workspaces;

@@ -16,10 +16,11 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "accounts, workspaces, value-chain model, audit log, blobs",
-    common: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "accounts, workspaces, value-chain model, audit log, blobs",
+        common: r#"
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
@@ -133,20 +134,83 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 "#,
-    // The audit log is append-only in the database itself, not only by convention in this code.
-    sqlite: r#"
+        // The audit log is append-only in the database itself, not only by convention in this code.
+        sqlite: r#"
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
-    postgres: r#"
+        postgres: r#"
 CREATE FUNCTION sanso_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION sanso_audit_log_append_only();
 "#,
-}];
+    },
+    Migration {
+        version: 3,
+        name: "software supply chain: products, versions, SBOMs and their components",
+        common: r#"
+CREATE TABLE products (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    node_id TEXT REFERENCES nodes(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX products_workspace ON products(workspace_id, name);
+CREATE INDEX products_node ON products(node_id);
+CREATE TABLE product_versions (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (product_id, version)
+);
+CREATE INDEX product_versions_workspace ON product_versions(workspace_id);
+CREATE TABLE sboms (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    version_id TEXT NOT NULL REFERENCES product_versions(id) ON DELETE CASCADE,
+    blob_sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    spec_version TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    serial TEXT,
+    component_count BIGINT NOT NULL,
+    components_read BIGINT NOT NULL,
+    metadata TEXT NOT NULL,
+    dependencies TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX sboms_workspace ON sboms(workspace_id, version_id);
+CREATE TABLE sbom_components (
+    sbom_id TEXT NOT NULL REFERENCES sboms(id) ON DELETE CASCADE,
+    seq BIGINT NOT NULL,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    bom_ref TEXT,
+    name TEXT NOT NULL,
+    version TEXT,
+    component_group TEXT,
+    purl TEXT,
+    ecosystem TEXT,
+    licenses TEXT NOT NULL,
+    hashes TEXT NOT NULL,
+    details TEXT NOT NULL,
+    PRIMARY KEY (sbom_id, seq)
+);
+CREATE INDEX sbom_components_purl ON sbom_components(workspace_id, ecosystem, name);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
