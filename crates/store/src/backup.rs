@@ -195,6 +195,16 @@ pub const TABLES: &[(&str, &[(&str, Col)])] = {
             ],
         ),
         (
+            "osv_advisories",
+            &[
+                ("id", Text),
+                ("modified", Text),
+                ("withdrawn", OptText),
+                ("json", Text),
+                ("imported_at", Text),
+            ],
+        ),
+        (
             "audit_log",
             &[
                 ("seq", Int),

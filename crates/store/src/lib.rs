@@ -18,6 +18,7 @@ mod rows;
 pub mod software;
 pub mod testing;
 pub mod tx;
+pub mod vulns;
 pub mod workspaces;
 
 use std::path::{Path, PathBuf};

@@ -150,7 +150,8 @@ FOR EACH ROW EXECUTE FUNCTION sanso_audit_log_append_only();
     },
     Migration {
         version: 3,
-        name: "software supply chain: products, versions, SBOMs and their components",
+        name:
+            "software supply chain: products, versions, SBOMs and their components, OSV advisories",
         common: r#"
 CREATE TABLE products (
     id TEXT PRIMARY KEY,
@@ -206,6 +207,13 @@ CREATE TABLE sbom_components (
     PRIMARY KEY (sbom_id, seq)
 );
 CREATE INDEX sbom_components_purl ON sbom_components(workspace_id, ecosystem, name);
+CREATE TABLE osv_advisories (
+    id TEXT PRIMARY KEY,
+    modified TEXT NOT NULL,
+    withdrawn TEXT,
+    json TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+);
 "#,
         sqlite: "",
         postgres: "",
