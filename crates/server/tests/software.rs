@@ -387,3 +387,99 @@ async fn another_workspaces_products_versions_and_sboms_answer_404() {
     }
     server.stop().await;
 }
+
+fn osv_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in entries {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn osv_import_by_instance_admin_and_findings_per_version() {
+    let server = TestServer::start().await;
+    let (_, ws, admin) = server.user_with_workspace("a@example.com", "Maker").await;
+    let (_, ws_b, other) = server.user_with_workspace("b@example.com", "Other").await;
+    let smallvec = data("osv/rustsec/crates/RUSTSEC-2021-0003.json");
+    let withdrawn = data("osv/rustsec/crates/RUSTSEC-2020-0053.json");
+    let archive = osv_zip(&[
+        ("RUSTSEC-2021-0003.json", &smallvec),
+        ("RUSTSEC-2020-0053.json", &withdrawn),
+        ("broken.json", b"{\"id\": 5}"),
+    ]);
+    // Only an instance administrator may import.
+    let r = other
+        .post(server.url("/api/v1/admin/osv"))
+        .header("content-type", "application/zip")
+        .body(archive.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = admin
+        .post(server.url("/api/v1/admin/osv"))
+        .header("content-type", "application/zip")
+        .body(archive)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let summary: Value = r.json().await.unwrap();
+    assert_eq!(summary["added"], 2);
+    assert_eq!(summary["withdrawn"], 1);
+    assert_eq!(summary["errors"].as_array().unwrap().len(), 1, "{summary}");
+    assert!(
+        summary["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("broken.json"),
+        "{summary}"
+    );
+    let r = admin
+        .post(server.url("/api/v1/admin/osv"))
+        .body(b"PK not really".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    let (_, vid) = product_version(&admin, &server, &ws, "Gateway").await;
+    let bom = br#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+      {"type":"library","bom-ref":"a","name":"smallvec","version":"1.6.0","purl":"pkg:cargo/smallvec@1.6.0"},
+      {"type":"library","bom-ref":"c","name":"dirs","version":"1.0.0","purl":"pkg:cargo/dirs@1.0.0"}]}"#;
+    let r = upload(&admin, &server, &ws, &vid, bom.to_vec(), "bom.json").await;
+    assert_eq!(r.status(), 201);
+    let report = get_json(
+        &admin,
+        &server,
+        &format!("/api/v1/workspaces/{ws}/versions/{vid}/findings"),
+    )
+    .await;
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["vulnerability_id"], "CVE-2021-25900");
+    assert_eq!(findings[0]["component_purl"], "pkg:cargo/smallvec@1.6.0");
+    assert!(findings[0]["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "RUSTSEC-2021-0003"));
+    for ws in [&ws, &ws_b] {
+        let r = other
+            .get(server.url(&format!("/api/v1/workspaces/{ws}/versions/{vid}/findings")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    }
+    server.stop().await;
+}

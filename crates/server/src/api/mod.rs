@@ -30,13 +30,13 @@ use body::ApiJson;
         list_nodes, create_node, get_node, update_node, delete_node,
         list_connections, create_connection, get_connection, update_connection, delete_connection,
         export_model, import_model, diagram_svg, list_audit, list_members, create_invitation,
-        software::list_products, software::create_product, software::get_product, software::update_product, software::delete_product, software::list_versions, software::create_version, software::get_version, software::delete_version, software::list_sboms, software::upload_sbom, software::get_sbom, software::delete_sbom, software::list_components, software::download_original, software::export_sbom
+        software::list_products, software::create_product, software::get_product, software::update_product, software::delete_product, software::list_versions, software::create_version, software::get_version, software::delete_version, software::list_sboms, software::upload_sbom, software::get_sbom, software::delete_sbom, software::list_components, software::download_original, software::export_sbom, software::version_findings, software::import_osv
     ),
     components(schemas(
         Problem, User, Workspace, WorkspaceWithRole, NewWorkspace, Node, NodeInput, Connection, ConnectionInput,
         ModelDocument, ImportSummary, ImportMode, AuditEntry, Member, NewInvitation, InvitationCreated,
         sanso_core::access::Role, sanso_core::model::FieldError,
-        sanso_store::software::Product, sanso_store::software::ProductInput, sanso_store::software::ProductVersion, sanso_store::software::VersionInput, sanso_store::software::SbomRecord, sanso_store::software::SbomWarning, sanso_store::software::ComponentPage, sanso_store::software::StoredComponent, sanso_store::software::ComponentHash
+        sanso_store::software::Product, sanso_store::software::ProductInput, sanso_store::software::ProductVersion, sanso_store::software::VersionInput, sanso_store::software::SbomRecord, sanso_store::software::SbomWarning, sanso_store::software::ComponentPage, sanso_store::software::StoredComponent, sanso_store::software::ComponentHash, sanso_store::vulns::OsvImportSummary
     )),
     modifiers(&BearerAuth),
     tags((name = "workspaces"), (name = "model"), (name = "audit"), (name = "software"))

@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use sanso_store::software::{
     media_type, ComponentPage, Product, ProductInput, ProductVersion, SbomRecord, VersionInput,
 };
+use sanso_store::vulns::OsvImportSummary;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -57,6 +58,11 @@ pub fn router() -> Router<SharedState> {
             get(download_original),
         )
         .route("/workspaces/{ws}/sboms/{id}/export", get(export_sbom))
+        .route(
+            "/workspaces/{ws}/versions/{id}/findings",
+            get(version_findings),
+        )
+        .route("/admin/osv", axum::routing::post(import_osv))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/products", tag = "software", params(("ws" = String, Path)),
@@ -395,4 +401,39 @@ fn export_failed() -> ApiError {
         "Internal error",
         "the SBOM could not be written; see the server log",
     )
+}
+
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions/{id}/findings", tag = "software",
+    params(("ws" = String, Path), ("id" = String, Path)),
+    responses((status = 200, content_type = "application/json",
+        description = "The version's SBOM components matched against the stored OSV advisories, computed now: `components_scanned`, `findings` (one per vulnerability and component, with every alias and the range that matched) and `warnings`"),
+        (status = 404, body = crate::error::Problem)))]
+pub(super) async fn version_findings(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path((ws, id)): Path<(String, String)>,
+) -> ApiResult<Json<sanso_vuln::ScanReport>> {
+    workspace_access(&state, &p, &ws).await?;
+    Ok(Json(state.store.version_findings(&ws, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/osv", tag = "software",
+    request_body(content = String, description = "An OSV zip archive (osv.dev's per-ecosystem all.zip) as the raw body",
+        content_type = "application/zip"),
+    responses((status = 200, body = OsvImportSummary), (status = 403, body = crate::error::Problem),
+        (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub(super) async fn import_osv(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    req: Request,
+) -> ApiResult<Json<OsvImportSummary>> {
+    if !p.user.is_instance_admin {
+        return Err(ApiError::forbidden(
+            "importing vulnerability data needs an instance administrator",
+        ));
+    }
+    let bytes = body::read_body(req, &state).await?;
+    Ok(Json(
+        state.store.import_osv_zip(&p.actor, bytes.to_vec()).await?,
+    ))
 }
