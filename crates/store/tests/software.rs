@@ -371,3 +371,46 @@ async fn ten_thousand_components_in_one_transaction() {
         .unwrap();
     assert_eq!(count(&store, &ws).await, (0, 0));
 }
+
+#[tokio::test]
+async fn backup_and_restore_keep_products_sboms_and_originals() {
+    let inst = TestInstallation::new().await;
+    let (store, ws, _) = seeded(&inst).await;
+    let v = version(&store, &ws, "Firmware").await;
+    let bytes = std::fs::read(data(
+        "cyclonedx/bom-examples/SBOM/laravel-7.12.0/bom.1.4.json",
+    ))
+    .unwrap();
+    let record = store
+        .ingest_sbom(&Actor::cli(), &ws, &v, bytes.clone(), "bom.json")
+        .await
+        .unwrap();
+    let archive = inst.dir.path().join("backup.tar.gz");
+    store.backup_to(&archive, &|_, _| {}).await.unwrap();
+    let target = TestInstallation::sibling().await;
+    Store::restore(&archive, &target.config).await.unwrap();
+    let restored = Store::open(&target.config).await.unwrap();
+    assert_eq!(
+        restored.list_products(&ws).await.unwrap(),
+        store.list_products(&ws).await.unwrap()
+    );
+    assert_eq!(restored.get_sbom(&ws, &record.id).await.unwrap(), record);
+    assert_eq!(
+        restored
+            .list_sbom_components(&ws, &record.id, 0, 1000)
+            .await
+            .unwrap(),
+        store
+            .list_sbom_components(&ws, &record.id, 0, 1000)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        restored.sbom_original(&ws, &record.id).await.unwrap().1,
+        bytes
+    );
+    assert_eq!(
+        restored.sbom_document(&ws, &record.id).await.unwrap(),
+        store.sbom_document(&ws, &record.id).await.unwrap()
+    );
+}
