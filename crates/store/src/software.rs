@@ -754,6 +754,13 @@ impl Store {
     pub async fn delete_version(&self, actor: &Actor, workspace_id: &str, id: &str) -> Result<()> {
         let mut tx = self.write().await?;
         let before = get_version_in(&mut tx, workspace_id, id).await?;
+        let sboms: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sboms WHERE workspace_id = $1 AND version_id = $2",
+        )
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await?;
         sqlx::query("DELETE FROM product_versions WHERE workspace_id = $1 AND id = $2")
             .bind(workspace_id)
             .bind(id)
@@ -765,7 +772,10 @@ impl Store {
             "product_version.delete",
             "product_version",
             id,
-            Some(snapshot(&before)),
+            Some(snapshot(&serde_json::json!({
+                "version": before,
+                "sboms_deleted": sboms,
+            }))),
             None,
         )
         .await?;
