@@ -16,8 +16,10 @@ pub mod blobs;
 pub mod migrations;
 pub mod model;
 mod rows;
+pub mod software;
 pub mod testing;
 pub mod tx;
+pub mod vulns;
 pub mod workspaces;
 
 use std::path::{Path, PathBuf};

@@ -196,6 +196,76 @@ CREATE TABLE assessment_answers (
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 3,
+        name:
+            "software supply chain: products, versions, SBOMs and their components, OSV advisories",
+        common: r#"
+CREATE TABLE products (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    node_id TEXT REFERENCES nodes(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX products_workspace ON products(workspace_id, name);
+CREATE INDEX products_node ON products(node_id);
+CREATE TABLE product_versions (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (product_id, version)
+);
+CREATE INDEX product_versions_workspace ON product_versions(workspace_id);
+CREATE TABLE sboms (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    version_id TEXT NOT NULL REFERENCES product_versions(id) ON DELETE CASCADE,
+    blob_sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    spec_version TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    serial TEXT,
+    component_count BIGINT NOT NULL,
+    components_read BIGINT NOT NULL,
+    metadata TEXT NOT NULL,
+    dependencies TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX sboms_workspace ON sboms(workspace_id, version_id);
+CREATE TABLE sbom_components (
+    sbom_id TEXT NOT NULL REFERENCES sboms(id) ON DELETE CASCADE,
+    seq BIGINT NOT NULL,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    bom_ref TEXT,
+    name TEXT NOT NULL,
+    version TEXT,
+    component_group TEXT,
+    purl TEXT,
+    ecosystem TEXT,
+    licenses TEXT NOT NULL,
+    hashes TEXT NOT NULL,
+    details TEXT NOT NULL,
+    PRIMARY KEY (sbom_id, seq)
+);
+CREATE INDEX sbom_components_purl ON sbom_components(workspace_id, ecosystem, name);
+CREATE TABLE osv_advisories (
+    id TEXT PRIMARY KEY,
+    modified TEXT NOT NULL,
+    withdrawn TEXT,
+    json TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -1,0 +1,249 @@
+//! Vulnerability data in the store: OSV advisories (instance-wide, public data) and findings for a
+//! product version, computed on demand.
+//!
+//! [`Store::import_osv_zip`] reads an OSV archive (osv.dev's per-ecosystem `all.zip`) with
+//! `sanso-vuln`'s loader, which guards against zip bombs and reports per-file errors without
+//! stopping. Each advisory is kept as JSON with its `id`, `modified` and `withdrawn`. A re-import
+//! replaces an advisory only when the new copy is newer, by the library's own rule, so importing
+//! the same or an older archive changes nothing. The whole import is one transaction.
+//!
+//! [`Store::version_findings`] loads the advisories into a [`sanso_vuln::OsvDatabase`] and scans
+//! the package URLs of every SBOM of the version. Findings are not stored: they always reflect
+//! the advisories and SBOMs in the database at the time of the call.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+
+use sanso_vuln::db::InsertOutcome;
+use sanso_vuln::{scan, Advisory, OsvDatabase, PackageRef, ScanReport, VexSet, ZipLimits};
+use serde::Serialize;
+
+use crate::tx::{snapshot, Actor};
+use crate::{Result, Store, StoreError};
+
+/// Advisory rows written per INSERT statement.
+const ADVISORY_BATCH: usize = 500;
+
+/// What an OSV import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct OsvImportSummary {
+    /// JSON files read from the archive.
+    pub files_read: usize,
+    /// Advisories not stored before.
+    pub added: usize,
+    /// Advisories that replaced an older stored copy.
+    pub updated: usize,
+    /// Advisories whose stored copy is as new or newer (left as they were).
+    pub unchanged: usize,
+    /// Advisories now stored that are withdrawn (they produce no findings).
+    pub withdrawn: usize,
+    /// Files that could not be read, each with its name and the reason; the rest was imported.
+    pub errors: Vec<String>,
+}
+
+fn invalid_osv(e: impl std::fmt::Display) -> StoreError {
+    StoreError::invalid("osv", e.to_string())
+}
+
+/// A stand-in holding only what the update rule looks at (id and modified time).
+fn stub(id: &str, modified: &str) -> Result<Advisory> {
+    serde_json::from_value(serde_json::json!({ "id": id, "modified": modified }))
+        .map_err(|e| StoreError::Corrupt(format!("osv_advisories row {id}: {e}")))
+}
+
+impl Store {
+    /// Imports an OSV zip archive. A file that is not a readable zip, or an archive over the zip
+    /// limits, stores nothing; individual bad files are listed in the summary and skipped.
+    pub async fn import_osv_zip(&self, actor: &Actor, bytes: Vec<u8>) -> Result<OsvImportSummary> {
+        let dir = self.data_dir().to_path_buf();
+        let (advisories, mut summary) = tokio::task::spawn_blocking(move || {
+            let mut file =
+                tempfile::NamedTempFile::new_in(&dir).map_err(|e| StoreError::io(&dir, e))?;
+            file.write_all(&bytes)
+                .map_err(|e| StoreError::io(file.path(), e))?;
+            drop(bytes);
+            let mut db = OsvDatabase::new();
+            let report = db
+                .load_zip(file.path(), ZipLimits::default())
+                .map_err(invalid_osv)?;
+            let summary = OsvImportSummary {
+                files_read: report.files_read,
+                errors: report.errors.iter().map(|e| e.to_string()).collect(),
+                ..Default::default()
+            };
+            let advisories: Vec<Advisory> = db.advisories().cloned().collect();
+            Ok::<_, StoreError>((advisories, summary))
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("OSV import stopped: {e}")))??;
+        let mut tx = self.write().await?;
+        let existing: HashMap<String, String> =
+            sqlx::query_as::<_, (String, String)>("SELECT id, modified FROM osv_advisories")
+                .fetch_all(tx.conn())
+                .await?
+                .into_iter()
+                .collect();
+        // Decide with the library's update rule: stored copies as stubs, then the new ones.
+        let mut rule = OsvDatabase::new();
+        for advisory in &advisories {
+            if let Some(modified) = existing.get(&advisory.id) {
+                rule.insert(stub(&advisory.id, modified)?);
+            }
+        }
+        let now = sanso_core::now_timestamp();
+        let mut new_rows = Vec::new();
+        for advisory in advisories {
+            let outcome = rule.insert(stub(&advisory.id, &advisory.modified)?);
+            if advisory.is_withdrawn() && outcome != InsertOutcome::KeptExisting {
+                summary.withdrawn += 1;
+            }
+            let json = serde_json::to_string(&advisory)
+                .map_err(|e| invalid_osv(format!("advisory {}: {e}", advisory.id)))?;
+            match outcome {
+                InsertOutcome::Added => {
+                    summary.added += 1;
+                    new_rows.push((advisory.id, advisory.modified, advisory.withdrawn, json));
+                }
+                InsertOutcome::Replaced => {
+                    summary.updated += 1;
+                    sqlx::query(
+                        "UPDATE osv_advisories SET modified = $1, withdrawn = $2, json = $3, imported_at = $4 WHERE id = $5",
+                    )
+                    .bind(&advisory.modified)
+                    .bind(&advisory.withdrawn)
+                    .bind(json)
+                    .bind(&now)
+                    .bind(&advisory.id)
+                    .execute(tx.conn())
+                    .await?;
+                }
+                InsertOutcome::KeptExisting => summary.unchanged += 1,
+            }
+        }
+        for batch in new_rows.chunks(ADVISORY_BATCH) {
+            let mut sql = String::from(
+                "INSERT INTO osv_advisories (id, modified, withdrawn, json, imported_at) VALUES ",
+            );
+            for i in 0..batch.len() {
+                let b = i * 5;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5
+                ));
+            }
+            let mut q = sqlx::query(&sql);
+            for (id, modified, withdrawn, json) in batch {
+                q = q
+                    .bind(id.clone())
+                    .bind(modified.clone())
+                    .bind(withdrawn.clone())
+                    .bind(json.clone())
+                    .bind(now.clone());
+            }
+            q.execute(tx.conn()).await?;
+        }
+        tx.audit(
+            actor,
+            None,
+            "osv.import",
+            "osv_advisories",
+            "osv",
+            None,
+            Some(snapshot(&summary)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Number of stored advisories.
+    pub async fn osv_advisory_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM osv_advisories")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// All stored advisories in one in-memory database, ready for matching.
+    pub async fn osv_database(&self) -> Result<OsvDatabase> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, json FROM osv_advisories ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        tokio::task::spawn_blocking(move || {
+            let mut db = OsvDatabase::new();
+            for (id, json) in rows {
+                let advisory: Advisory = serde_json::from_str(&json).map_err(|e| {
+                    StoreError::Corrupt(format!("osv_advisories row {id} is not an advisory: {e}"))
+                })?;
+                db.insert(advisory);
+            }
+            Ok(db)
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("loading OSV data stopped: {e}")))?
+    }
+
+    /// Scans every SBOM of a product version against the stored advisories. Components without a
+    /// purl, or whose purl has no version or no OSV ecosystem, are counted in the warnings.
+    pub async fn version_findings(
+        &self,
+        workspace_id: &str,
+        version_id: &str,
+    ) -> Result<ScanReport> {
+        self.get_version(workspace_id, version_id).await?;
+        let rows: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT c.purl, c.bom_ref FROM sbom_components c JOIN sboms s ON s.id = c.sbom_id \
+             WHERE s.workspace_id = $1 AND s.version_id = $2 ORDER BY s.ingested_at, s.id, c.seq",
+        )
+        .bind(workspace_id)
+        .bind(version_id)
+        .fetch_all(self.pool())
+        .await?;
+        let db = self.osv_database().await?;
+        tokio::task::spawn_blocking(move || {
+            let mut seen = BTreeSet::new();
+            let mut packages = Vec::new();
+            let mut without_purl = 0usize;
+            let mut unusable = Vec::new();
+            for (purl, bom_ref) in rows {
+                let Some(purl) = purl else {
+                    without_purl += 1;
+                    continue;
+                };
+                if !seen.insert(purl.clone()) {
+                    continue;
+                }
+                match PackageRef::from_purl(&purl) {
+                    Ok(p) => packages.push(match bom_ref {
+                        Some(r) => p.with_bom_ref(r),
+                        None => p,
+                    }),
+                    Err(e) => unusable.push(e.to_string()),
+                }
+            }
+            let mut report = scan(&packages, &db, &VexSet::new());
+            if without_purl > 0 {
+                report.warnings.push(format!(
+                    "{without_purl} components have no package URL and were not matched"
+                ));
+            }
+            if !unusable.is_empty() {
+                report.warnings.push(format!(
+                    "{} package URLs could not be matched (first: {})",
+                    unusable.len(),
+                    unusable[0]
+                ));
+            }
+            report
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("scan stopped: {e}")))
+    }
+}
