@@ -155,13 +155,15 @@ fn trust_inputs(node: &Node, value: &Value) -> Result<TrustInputs, FieldError> {
         "star3" => Attainment::Star(3),
         "star4" => Attainment::Star(4),
         "other" => Attainment::Other(share(node, trust, "attainment")?),
-        other => return Err(field_error(
-            node,
-            "trust.level",
-            format!(
+        other => {
+            return Err(field_error(
+                node,
+                "trust.level",
+                format!(
                 "unknown trust level \"{other}\": use none, star1, star2, star3, star4 or other"
             ),
-        )),
+            ))
+        }
     };
     let assessor = match trust.get("assessor").and_then(Value::as_str) {
         None | Some("self") => Assessor::SelfAssessed,
