@@ -1008,3 +1008,140 @@ pub(super) async fn weak_links_svg(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanso_core::model::Layer as CoreLayer;
+
+    fn node(id: &str, kind: ComponentKind, attributes: Value) -> Node {
+        Node {
+            id: id.into(),
+            workspace_id: "ws".into(),
+            kind,
+            name: id.to_uppercase(),
+            description: String::new(),
+            category: String::new(),
+            layer: None,
+            critical: false,
+            exposed: false,
+            attributes: attributes.as_object().cloned().unwrap_or_default(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    fn conn(id: &str, from: &str, to: &str, kind: ConnectionKind, attributes: Value) -> Connection {
+        Connection {
+            id: id.into(),
+            workspace_id: "ws".into(),
+            source_id: from.into(),
+            target_id: to.into(),
+            layer: CoreLayer::L2,
+            kind,
+            label: String::new(),
+            attributes: attributes.as_object().cloned().unwrap_or_default(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn connection_kinds_map_to_edges_in_dependency_direction() {
+        let nodes = vec![
+            node(
+                "buyer",
+                ComponentKind::Organization,
+                serde_json::json!({"buyer": true}),
+            ),
+            node("product", ComponentKind::Component, Value::Null),
+            node("part", ComponentKind::Component, Value::Null),
+            node("svc", ComponentKind::System, Value::Null),
+            node("data", ComponentKind::Data, Value::Null),
+            node("op", ComponentKind::Procedure, Value::Null),
+        ];
+        let conns = vec![
+            conn(
+                "c1",
+                "product",
+                "part",
+                ConnectionKind::Contains,
+                Value::Null,
+            ),
+            conn("c2", "buyer", "svc", ConnectionKind::Uses, Value::Null),
+            conn("c3", "buyer", "op", ConnectionKind::Owns, Value::Null),
+            conn("c4", "svc", "data", ConnectionKind::Other, Value::Null),
+            conn(
+                "c5",
+                "svc",
+                "data",
+                ConnectionKind::Other,
+                serde_json::json!({"edge_kind": "hosts", "propagation": 0.25}),
+            ),
+        ];
+        let g = build_graph(&nodes, &conns).unwrap();
+        let graph = &g.graph;
+        assert!(graph.is_buyer(0) && !graph.is_supplier(0));
+        assert_eq!(graph.kind(5), NodeKind::Operation);
+        assert_eq!(
+            graph.edge_count(),
+            4,
+            "the plain `other` connection is not analysed"
+        );
+        assert!(!g.edge_of.contains_key("c4"));
+        let edge = |id: &str| g.edge_of[id];
+        let (part, product) = (graph.node("part").unwrap(), graph.node("product").unwrap());
+        assert_eq!(
+            (graph.edge_from(edge("c1")), graph.edge_to(edge("c1"))),
+            (part, product)
+        );
+        assert_eq!(graph.edge_kind(edge("c1")), EdgeKind::Contains);
+        assert_eq!(graph.edge_from(edge("c2")), graph.node("svc").unwrap());
+        assert_eq!(graph.edge_kind(edge("c2")), EdgeKind::Supplies);
+        assert_eq!(graph.edge_kind(edge("c3")), EdgeKind::Operates);
+        assert!((graph.propagation(edge("c3")) - 0.7).abs() < 1e-12);
+        assert_eq!(graph.edge_kind(edge("c5")), EdgeKind::Hosts);
+        assert!((graph.propagation(edge("c5")) - 0.25).abs() < 1e-12);
+        assert_eq!(graph.edge_layer(edge("c5")), Layer::L2);
+        assert_eq!(g.edge_ids[edge("c5") as usize], "c5");
+    }
+
+    #[test]
+    fn every_bad_attribute_is_reported_with_its_node_or_connection() {
+        let nodes = vec![
+            node(
+                "a",
+                ComponentKind::Organization,
+                serde_json::json!({"protection": 1.7}),
+            ),
+            node(
+                "b",
+                ComponentKind::Organization,
+                serde_json::json!({"trust": {"level": "star3", "coverage": 2}}),
+            ),
+            node("c", ComponentKind::System, serde_json::json!({"value": -1})),
+        ];
+        let conns = vec![conn(
+            "k",
+            "a",
+            "c",
+            ConnectionKind::Accesses,
+            serde_json::json!({"edge_kind": "teleports"}),
+        )];
+        let Err(e) = build_graph(&nodes, &conns) else {
+            panic!("bad attributes accepted")
+        };
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = e.errors.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "nodes[a].attributes.protection",
+                "nodes[b].attributes.trust.coverage",
+                "nodes[c].attributes.value",
+                "connections[k].attributes.edge_kind",
+            ]
+        );
+        assert!(e.errors[0].message.contains("node \"A\""));
+    }
+}
