@@ -26,6 +26,7 @@ struct Chain {
     m: String,
     d: String,
     s1_m: String,
+    s2_buyer: String,
 }
 
 async fn post(api: &reqwest::Client, server: &TestServer, path: &str, body: Value) -> Value {
@@ -79,6 +80,7 @@ async fn build_chain(api: &reqwest::Client, server: &TestServer, ws: &str) -> Ch
     Chain {
         ws: ws.to_string(),
         s1_m: conn_ids[0].clone(),
+        s2_buyer: conn_ids[5].clone(),
         buyer,
         s1,
         s2,
@@ -288,7 +290,28 @@ async fn weak_links_of_a_small_chain_match_hand_computed_values() {
     )
     .await;
     assert_eq!(star["level"], 3, "{star}");
-    assert_eq!(star["answer_sources"][1], "attributes");
+    assert_eq!(star["answer_sources"][1], "node");
+    // S2's answers stored on its relationship with the buyer (the supplies connection) win
+    // over the node's; S2 lies on a top path anyway, so Q1 yes gives the Q1 reason first.
+    let s2_buyer = &c.s2_buyer;
+    api.put(server.url(&format!("/api/v1/workspaces/{ws}/connections/{s2_buyer}")))
+        .json(
+            &json!({"source_id": c.s2, "target_id": c.buyer, "layer": "L1", "kind": "supplies",
+            "attributes": {"star_questions": {"handles_confidential_data": true}}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (_, star) = get(
+        &api,
+        &server,
+        &format!("{base}/star-request?supplier={}", c.s2),
+    )
+    .await;
+    assert_eq!(star["level"], 4, "{star}");
+    assert_eq!(star["handles_confidential_data"], true);
+    assert_eq!(star["answer_sources"][0], "connection");
+    assert!(star["reasons"][0].as_str().unwrap().starts_with("Q1 yes"));
     let (s, _) = get(
         &api,
         &server,

@@ -47,6 +47,15 @@
 //! hosts, transfers_data, accesses, senses, actuates) overrides the mapping and keeps the
 //! stored direction — the way to say "system hosts data" or "maintains" — and
 //! `attributes.propagation` ∈ [0, 1] overrides the propagation. The layer is the stored one.
+//!
+//! **★ questions.** `star-request` answers the ★ scheme's three questions from, in order: the
+//! query (`q1`, `q2`, `q3`), `attributes.star_questions` of a connection from the supplier to
+//! the buyer, the supplier node's `attributes.star_questions`
+//! (`{"handles_confidential_data": bool, "outage_stops_us": bool, "reaches_internal_systems": bool}`),
+//! else the library's suggestion from the graph. A supplier on one of the 10 most likely attack
+//! paths, or whose strengthening to ★4 cuts total exposure by at least 1 %, is raised to ★4.
+//!
+//! Every call reloads the workspace's model and rebuilds the graph (no cache yet).
 
 use std::collections::HashMap;
 
@@ -888,8 +897,10 @@ pub struct StarOut {
     pub handles_confidential_data: bool,
     pub outage_stops_us: bool,
     pub reaches_internal_systems: bool,
-    /// Where each answer came from: `query`, `attributes` (the supplier node's
-    /// `attributes.star_questions`) or `suggested` (from the graph; the buyer confirms).
+    /// Where each answer (Q1, Q2, Q3) came from, first found wins: `query`, `connection`
+    /// (`attributes.star_questions` of a connection from the supplier to the buyer), `node`
+    /// (the supplier node's `attributes.star_questions`) or `suggested` (from the graph, see
+    /// `sanso_supply::star::suggest_questions`; the buyer confirms).
     pub answer_sources: [String; 3],
 }
 
@@ -903,7 +914,9 @@ pub(super) async fn star_request(
 ) -> ApiResult<Json<StarOut>> {
     workspace_access(&state, &p, &ws).await?;
     let supplier_node = state.store.get_node(&ws, &q.supplier).await?;
-    let g = load(&state, &p, &ws).await?;
+    let nodes = state.store.list_nodes(&ws).await?;
+    let connections = state.store.list_connections(&ws).await?;
+    let g = build_graph(&nodes, &connections)?;
     let v = g.node(&q.supplier)?;
     if !g.graph.is_supplier(v) {
         return Err(ApiError::invalid(vec![FieldError::new(
@@ -912,14 +925,38 @@ pub(super) async fn star_request(
         )]));
     }
     let suggested = suggest_questions(&g.graph, v).map_err(supply_error)?;
-    let stored = supplier_node.attributes.get("star_questions");
+    // Answers stored on the relationship: a connection from the supplier to a buyer.
+    let buyers: Vec<&str> = nodes
+        .iter()
+        .filter(|n| is_buyer(n))
+        .map(|n| n.id.as_str())
+        .collect();
+    let on_connection = connections.iter().find_map(|c| {
+        (c.source_id == q.supplier && buyers.contains(&c.target_id.as_str()))
+            .then(|| c.attributes.get("star_questions").map(|a| (c, a)))
+            .flatten()
+    });
+    let on_node = supplier_node.attributes.get("star_questions");
     let answer = |query: Option<bool>, key: &str, guess: bool| -> ApiResult<(bool, String)> {
         if let Some(b) = query {
             return Ok((b, "query".into()));
         }
-        match stored.and_then(|s| s.get(key)) {
+        if let Some((c, a)) = on_connection {
+            match a.get(key) {
+                None | Some(Value::Null) => {}
+                Some(Value::Bool(b)) => return Ok((*b, "connection".into())),
+                Some(other) => {
+                    return Err(ApiError::invalid(vec![conn_error(
+                        c,
+                        &format!("star_questions.{key}"),
+                        format!("{other} is not true or false"),
+                    )]))
+                }
+            }
+        }
+        match on_node.and_then(|s| s.get(key)) {
             None | Some(Value::Null) => Ok((guess, "suggested".into())),
-            Some(Value::Bool(b)) => Ok((*b, "attributes".into())),
+            Some(Value::Bool(b)) => Ok((*b, "node".into())),
             Some(other) => Err(ApiError::invalid(vec![field_error(
                 &supplier_node,
                 &format!("star_questions.{key}"),
