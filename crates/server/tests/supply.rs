@@ -477,3 +477,56 @@ async fn another_workspaces_chain_and_ids_answer_404() {
     assert_eq!(r.status(), 200);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_viewer_reads_every_analysis_and_what_if_changes_nothing() {
+    let server = TestServer::start().await;
+    let (_, ws, admin) = server.user_with_workspace("a@example.com", "Buyer").await;
+    let (viewer_id, _, viewer) = server.user_with_workspace("v@example.com", "Own").await;
+    server
+        .store
+        .set_member_role(
+            &sanso_store::Actor::cli(),
+            &ws,
+            &viewer_id,
+            sanso_core::access::Role::Viewer,
+        )
+        .await
+        .unwrap();
+    let c = build_chain(&admin, &server, &ws).await;
+    let base = format!("/api/v1/workspaces/{ws}/supply");
+    for path in [
+        "exposure".to_string(),
+        "paths".into(),
+        "criticality".into(),
+        "tiers".into(),
+        "weak-links.svg".into(),
+        format!("impact?node={}", c.s2),
+        format!("star-request?supplier={}", c.s2),
+    ] {
+        let r = viewer
+            .get(server.url(&format!("{base}/{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+    let r = viewer
+        .post(server.url(&format!("{base}/what-if")))
+        .json(&json!({"changes": [{"type": "remove_node", "node": c.m}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Nothing was stored: M and its connections are still there.
+    let (s, _) = get(
+        &admin,
+        &server,
+        &format!("/api/v1/workspaces/{ws}/nodes/{}", c.m),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, exp) = get(&admin, &server, &format!("{base}/exposure")).await;
+    assert!(close(&exp["total"], 0.2268));
+    server.stop().await;
+}
