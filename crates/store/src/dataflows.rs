@@ -181,7 +181,10 @@ fn risk_errors(flow: &DataFlow, risks: &[Risk]) -> Vec<FieldError> {
     let mut seen = std::collections::BTreeSet::new();
     for (i, risk) in risks.iter().enumerate() {
         if risk.id.trim().is_empty() {
-            errors.push(FieldError::new(format!("risks[{i}].id"), "must not be empty"));
+            errors.push(FieldError::new(
+                format!("risks[{i}].id"),
+                "must not be empty",
+            ));
         } else if !seen.insert(risk.id.as_str()) {
             errors.push(FieldError::new(
                 format!("risks[{i}].id"),
@@ -262,10 +265,7 @@ fn device_errors(input: &IotDeviceInput, scheme: &Scheme) -> Vec<FieldError> {
             ));
         } else if let AxisRating::PerTarget(map) = rating {
             if map.is_empty() {
-                errors.push(FieldError::new(
-                    format!("rating.{axis}"),
-                    "rates no target",
-                ));
+                errors.push(FieldError::new(format!("rating.{axis}"), "rates no target"));
             }
         }
     }
@@ -564,7 +564,12 @@ impl Store {
         Ok(after)
     }
 
-    pub async fn delete_data_flow(&self, actor: &Actor, workspace_id: &str, id: &str) -> Result<()> {
+    pub async fn delete_data_flow(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let before = get_flow_in(&mut tx, workspace_id, id).await?;
         sqlx::query("DELETE FROM data_flows WHERE workspace_id = $1 AND id = $2")
