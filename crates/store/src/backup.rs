@@ -205,6 +205,34 @@ pub const TABLES: &[(&str, &[(&str, Col)])] = {
             ],
         ),
         (
+            "data_flows",
+            &[
+                ("id", Text),
+                ("workspace_id", Text),
+                ("name", Text),
+                ("node_id", OptText),
+                ("document", Text),
+                ("risk_register", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
+            "iot_devices",
+            &[
+                ("id", Text),
+                ("workspace_id", Text),
+                ("name", Text),
+                ("product", Text),
+                ("node_id", OptText),
+                ("use_description", Text),
+                ("rating", Text),
+                ("met", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
             "audit_log",
             &[
                 ("seq", Int),

@@ -13,6 +13,7 @@ pub mod assessments;
 pub mod audit;
 pub mod backup;
 pub mod blobs;
+pub mod dataflows;
 pub mod migrations;
 pub mod model;
 mod rows;

@@ -266,6 +266,40 @@ CREATE TABLE osv_advisories (
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 4,
+        name: "data flows (layer 3) and IoT device uses (layer 2)",
+        common: r#"
+CREATE TABLE data_flows (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    node_id TEXT REFERENCES nodes(id) ON DELETE SET NULL,
+    document TEXT NOT NULL,
+    risk_register TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX data_flows_workspace ON data_flows(workspace_id, name);
+CREATE INDEX data_flows_node ON data_flows(node_id);
+CREATE TABLE iot_devices (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    product TEXT NOT NULL,
+    node_id TEXT REFERENCES nodes(id) ON DELETE SET NULL,
+    use_description TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    met TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX iot_devices_workspace ON iot_devices(workspace_id, name);
+CREATE INDEX iot_devices_node ON iot_devices(node_id);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod body;
+pub mod dataflows;
 pub mod software;
 pub mod supply;
 
@@ -34,17 +35,19 @@ use body::ApiJson;
         export_model, import_model, diagram_svg, list_audit, list_members, create_invitation,
         assessments::list_catalogs, assessments::import_catalog, assessments::get_catalog, assessments::list_assessments, assessments::create_assessment, assessments::get_assessment, assessments::update_assessment, assessments::delete_assessment, assessments::set_answers, assessments::submit, assessments::approve, assessments::return_assessment, assessments::score, assessments::export_questionnaire, assessments::import_questionnaire, assessments::compare, assessments::upload_evidence, assessments::download_evidence,
         software::list_products, software::create_product, software::get_product, software::update_product, software::delete_product, software::list_versions, software::create_version, software::get_version, software::delete_version, software::list_sboms, software::upload_sbom, software::get_sbom, software::delete_sbom, software::list_components, software::download_original, software::export_sbom, software::version_findings, software::import_osv,
-        supply::exposure, supply::paths, supply::criticality, supply::what_if, supply::impact, supply::tiers, supply::star_request, supply::weak_links_svg
+        supply::exposure, supply::paths, supply::criticality, supply::what_if, supply::impact, supply::tiers, supply::star_request, supply::weak_links_svg,
+        dataflows::list_flows, dataflows::create_flow, dataflows::get_flow, dataflows::update_flow, dataflows::delete_flow, dataflows::flow_analysis, dataflows::set_risks, dataflows::flow_svg, dataflows::register_xlsx, dataflows::list_devices, dataflows::create_device, dataflows::get_device, dataflows::update_device, dataflows::delete_device, dataflows::device_category, dataflows::devices_chart, dataflows::load_demo
     ),
     components(schemas(
         Problem, User, Workspace, WorkspaceWithRole, NewWorkspace, Node, NodeInput, Connection, ConnectionInput,
         ModelDocument, ImportSummary, ImportMode, AuditEntry, Member, NewInvitation, InvitationCreated,
         sanso_core::access::Role, sanso_core::model::FieldError,
         sanso_store::software::Product, sanso_store::software::ProductInput, sanso_store::software::ProductVersion, sanso_store::software::VersionInput, sanso_store::software::SbomRecord, sanso_store::software::SbomWarning, sanso_store::software::ComponentPage, sanso_store::software::StoredComponent, sanso_store::software::ComponentHash, sanso_store::vulns::OsvImportSummary,
-        supply::WhatIfInput, supply::WhatIfChange
+        supply::WhatIfInput, supply::WhatIfChange,
+        sanso_store::dataflows::DataFlowRecord, sanso_store::dataflows::IotDevice, sanso_store::dataflows::IotDeviceInput, sanso_store::dataflows::DataflowDemoSummary, dataflows::FlowAnalysis, dataflows::DeviceCategory, dataflows::PhaseViewpoints
     )),
     modifiers(&BearerAuth),
-    tags((name = "workspaces"), (name = "model"), (name = "audit"), (name = "assessments"), (name = "software"), (name = "supply"))
+    tags((name = "workspaces"), (name = "model"), (name = "audit"), (name = "assessments"), (name = "software"), (name = "supply"), (name = "dataflows"))
 )]
 pub struct ApiDoc;
 
@@ -97,6 +100,7 @@ pub fn router() -> Router<SharedState> {
         .merge(assessments::router())
         .merge(software::router())
         .merge(supply::router())
+        .merge(dataflows::router())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

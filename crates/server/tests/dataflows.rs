@@ -1,0 +1,428 @@
+//! Data flows and IoT device uses over the API, on the backend chosen by `SANSO_TEST_DATABASE_URL`.
+
+mod common;
+
+use common::TestServer;
+use sanso_dataflow::demo::DEMO_FLOW_YAML;
+use serde_json::{json, Value};
+
+const SMALL_FLOW: &str = r#"
+id: small
+name: Member list
+data_set: { name: Members }
+places:
+  - id: jp
+    name: { ja: 日本, en: Japan }
+    kind: law
+    adopts: [jp-appi]
+holders:
+  - { id: me, name: Me, relation: own }
+events:
+  - id: collect
+    kind: create_acquire
+    holder: me
+    place: jp
+    changes: { category: personal, privacy_impact: medium }
+  - id: keep
+    kind: store
+    holder: me
+    place: jp
+  - id: erase
+    kind: dispose
+    holder: me
+    place: jp
+edges:
+  - { from: collect, to: keep }
+  - { from: keep, to: erase }
+"#;
+
+async fn post_yaml(api: &reqwest::Client, url: String, yaml: &str) -> reqwest::Response {
+    api.post(url)
+        .header("content-type", "application/yaml")
+        .body(yaml.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn flow_from_yaml_is_analysed_reviewed_and_exported() {
+    let server = TestServer::start().await;
+    let (_, ws, api) = server.user_with_workspace("a@example.com", "Retail").await;
+    let base = format!("/api/v1/workspaces/{ws}");
+
+    let r = post_yaml(&api, server.url(&format!("{base}/flows")), DEMO_FLOW_YAML).await;
+    assert_eq!(r.status(), 201);
+    let flow: Value = r.json().await.unwrap();
+    let id = flow["id"].as_str().unwrap().to_string();
+    assert_eq!(flow["name"], "POS and EC sales data");
+
+    let analysis: Value = api
+        .get(server.url(&format!("{base}/flows/{id}/analysis")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let risks = analysis["risks"].as_array().unwrap();
+    for dimension in [
+        "confidentiality",
+        "integrity",
+        "availability",
+        "legal_compliance",
+    ] {
+        assert!(
+            risks.iter().any(|r| r["dimension"] == dimension),
+            "no risk under {dimension}"
+        );
+    }
+    let gaps = analysis["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter().any(|e| e["to_event"] == "transfer-us"
+            || e["gaps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["to_place"] == "us-ca-sub")),
+        "no cross-border gap to the US subsidiary: {gaps:?}"
+    );
+    assert_eq!(analysis["workflow"]["steps"].as_array().unwrap().len(), 4);
+    assert!(!analysis["attributes"].as_array().unwrap().is_empty());
+
+    // Review: reject the first suggestion; the analysis keeps the decision.
+    let mut first = risks[0].clone();
+    first["status"] = json!("rejected");
+    first["note"] = json!("not applicable here");
+    let r = api
+        .put(server.url(&format!("{base}/flows/{id}/risks")))
+        .json(&json!([first]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let analysis: Value = api
+        .get(server.url(&format!("{base}/flows/{id}/analysis")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let again = analysis["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == first["id"])
+        .unwrap();
+    assert_eq!(again["status"], "rejected");
+    assert_eq!(again["note"], "not applicable here");
+    // A register entry for an unknown event is refused.
+    first["event"] = json!("nowhere");
+    let r = api
+        .put(server.url(&format!("{base}/flows/{id}/risks")))
+        .json(&json!([first]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    let r = api
+        .get(server.url(&format!("{base}/flows/{id}/flow.svg?lang=en")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    assert!(r.text().await.unwrap().contains("<svg"));
+    let r = api
+        .get(server.url(&format!("{base}/flows/{id}/flow.svg?lang=fr")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    let r = api
+        .get(server.url(&format!("{base}/flows/{id}/register.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+
+    // JSON bodies work as well; an update keeps the register.
+    let small: Value = serde_yaml_ng::from_str(SMALL_FLOW).unwrap();
+    let r = api
+        .put(server.url(&format!("{base}/flows/{id}")))
+        .json(&small)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let updated: Value = r.json().await.unwrap();
+    assert_eq!(updated["name"], "Member list");
+    assert_eq!(updated["risks"].as_array().unwrap().len(), 1);
+
+    let r = api
+        .delete(server.url(&format!("{base}/flows/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+}
+
+#[tokio::test]
+async fn invalid_flows_answer_422_naming_the_fault_and_store_nothing() {
+    let server = TestServer::start().await;
+    let (_, ws, api) = server.user_with_workspace("a@example.com", "Retail").await;
+    let url = server.url(&format!("/api/v1/workspaces/{ws}/flows"));
+    let cases = [
+        (
+            SMALL_FLOW.replace(
+                "  - { from: keep, to: erase }",
+                "  - { from: keep, to: erase }\n  - { from: erase, to: keep }",
+            ),
+            "edges",
+            "dispose",
+        ),
+        (
+            SMALL_FLOW.replacen(
+                "    place: jp\n    changes",
+                "    place: mars\n    changes",
+                1,
+            ),
+            "events[collect].place",
+            "mars",
+        ),
+        (
+            SMALL_FLOW.replace("privacy_impact: medium", "privacy_impact: enormous"),
+            "events[collect].changes.privacy_impact",
+            "enormous",
+        ),
+        (
+            SMALL_FLOW.replace("kind: store", "kind: hoard"),
+            "events[1].kind",
+            "hoard",
+        ),
+    ];
+    for (yaml, field, word) in cases {
+        let r = post_yaml(&api, url.clone(), &yaml).await;
+        assert_eq!(r.status(), 422, "{field}");
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json"));
+        let problem: Value = r.json().await.unwrap();
+        let errors = problem["errors"].as_array().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["message"].as_str().unwrap().contains(word)),
+            "expected {field} mentioning {word}: {problem}"
+        );
+    }
+    let list: Vec<Value> = api
+        .get(url.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(list.is_empty(), "an invalid flow was stored");
+    assert_eq!(post_yaml(&api, url, SMALL_FLOW).await.status(), 201);
+}
+
+fn device(name: &str, use_description: &str, rating: Value) -> Value {
+    json!({"name": name, "product": "hub-100", "use_description": use_description, "rating": rating})
+}
+
+#[tokio::test]
+async fn devices_are_categorised_by_use_and_scoped_to_the_workspace() {
+    let server = TestServer::start().await;
+    let (_, ws, api) = server.user_with_workspace("a@example.com", "Maker").await;
+    let (_, other_ws, other) = server.user_with_workspace("b@example.com", "Other").await;
+    let base = format!("/api/v1/workspaces/{ws}");
+
+    let home = device(
+        "Hub at home",
+        "Controls lights in a family home",
+        json!({"physical": {"people": "minor", "property": "minor", "environment": "none"}, "economic": "minor", "recoverability": "recoverable"}),
+    );
+    let factory = device(
+        "Hub on the press line",
+        "Runs the safety interlocks of a press line",
+        json!({"physical": {"people": "critical", "property": "serious", "environment": "minor"}, "economic": "serious", "recoverability": "irreversible"}),
+    );
+    let mut ids = Vec::new();
+    for body in [home, factory] {
+        let r = api
+            .post(server.url(&format!("{base}/devices")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        ids.push(
+            r.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let mut categories = Vec::new();
+    for id in &ids {
+        let c: Value = api
+            .get(server.url(&format!("{base}/devices/{id}/category")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(!c["categorisation"]["reason"]["en"]
+            .as_str()
+            .unwrap()
+            .is_empty());
+        assert!(!c["phases"].as_array().unwrap().is_empty());
+        categories.push(
+            c["categorisation"]["category"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert_ne!(
+        categories[0], categories[1],
+        "same product, different use, same category"
+    );
+
+    // A rating on an unknown axis is refused with its path.
+    let r = api
+        .post(server.url(&format!("{base}/devices")))
+        .json(&device("Odd", "", json!({"taste": "sweet"})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "rating.taste");
+
+    let r = api
+        .get(server.url(&format!("{base}/devices/chart.svg?lang=en")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Hub at home"));
+
+    // Another workspace's ids answer 404, by either path.
+    let flow = post_yaml(&api, server.url(&format!("{base}/flows")), SMALL_FLOW).await;
+    let flow_id = flow.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for path in [
+        format!("{base}/devices/{}", ids[0]),
+        format!("{base}/devices/{}/category", ids[0]),
+        format!("{base}/flows/{flow_id}"),
+        format!("{base}/flows/{flow_id}/analysis"),
+        format!("/api/v1/workspaces/{other_ws}/devices/{}", ids[0]),
+        format!("/api/v1/workspaces/{other_ws}/flows/{flow_id}/analysis"),
+        format!("/api/v1/workspaces/{other_ws}/flows/{flow_id}/register.xlsx"),
+    ] {
+        let r = other.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    let r = other
+        .put(server.url(&format!(
+            "/api/v1/workspaces/{other_ws}/flows/{flow_id}/risks"
+        )))
+        .json(&json!([]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = other
+        .delete(server.url(&format!("/api/v1/workspaces/{other_ws}/devices/{}", ids[0])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(
+        api.get(server.url(&format!("{base}/devices/{}", ids[0])))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn demo_loads_the_retailer_flow_and_devices() {
+    let server = TestServer::start().await;
+    let (_, ws, api) = server.user_with_workspace("a@example.com", "Retail").await;
+    let base = format!("/api/v1/workspaces/{ws}");
+    let r = api
+        .post(server.url(&format!("{base}/demo/dataflow")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let demo: Value = r.json().await.unwrap();
+    assert_eq!(demo["devices"].as_array().unwrap().len(), 5);
+    let id = demo["flow"]["id"].as_str().unwrap();
+    let analysis: Value = api
+        .get(server.url(&format!("{base}/flows/{id}/analysis")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!analysis["gaps"].as_array().unwrap().is_empty());
+    let devices: Vec<Value> = api
+        .get(server.url(&format!("{base}/devices")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let category = |name: &str| {
+        let api = api.clone();
+        let url = server.url(&format!(
+            "{base}/devices/{}/category",
+            devices.iter().find(|d| d["name"] == name).unwrap()["id"]
+                .as_str()
+                .unwrap()
+        ));
+        async move {
+            let c: Value = api.get(url).send().await.unwrap().json().await.unwrap();
+            c["categorisation"]["category"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    assert_ne!(
+        category("Smart-home hub").await,
+        category("Press-line controller").await
+    );
+
+    let spec: Value = api
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(spec["paths"]["/api/v1/workspaces/{ws}/flows/{id}/analysis"].is_object());
+    assert!(spec["paths"]["/api/v1/workspaces/{ws}/demo/dataflow"].is_object());
+}
