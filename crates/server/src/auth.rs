@@ -55,6 +55,15 @@ pub fn set_cookie(
     c
 }
 
+/// Adds a `Set-Cookie` header (built by [`set_cookie`]) to a response.
+pub fn append_cookie(response: &mut axum::response::Response, cookie: &str) {
+    if let Ok(v) = axum::http::HeaderValue::from_str(cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, v);
+    }
+}
+
 pub fn tokens_match(a: &str, b: &str) -> bool {
     !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }

@@ -131,9 +131,7 @@ impl Ui {
     pub fn finish(&self, mut response: Response) -> Response {
         if self.new_csrf {
             let c = set_cookie(CSRF_COOKIE, &self.csrf, "Strict", self.secure, None);
-            if let Ok(v) = HeaderValue::from_str(&c) {
-                response.headers_mut().append(header::SET_COOKIE, v);
-            }
+            crate::auth::append_cookie(&mut response, &c);
         }
         response
     }

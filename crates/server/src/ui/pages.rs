@@ -1,7 +1,7 @@
 //! The pages. Each handler: authenticate, check the workspace, call the store, render.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -146,9 +146,7 @@ fn session_response(state: &SharedState, secret: &str, to: &str) -> Response {
         state.config.secure_cookies,
         Some(sanso_store::accounts::SESSION_DAYS * 86_400),
     );
-    if let Ok(v) = HeaderValue::from_str(&c) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
+    crate::auth::append_cookie(&mut r, &c);
     r
 }
 
@@ -189,9 +187,7 @@ async fn logout(
         state.config.secure_cookies,
         Some(0),
     );
-    if let Ok(v) = HeaderValue::from_str(&c) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
+    crate::auth::append_cookie(&mut r, &c);
     Ok(r)
 }
 
@@ -209,9 +205,7 @@ async fn switch_language(
         state.config.secure_cookies,
         Some(365 * 86_400),
     );
-    if let Ok(v) = HeaderValue::from_str(&c) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
+    crate::auth::append_cookie(&mut r, &c);
     r
 }
 
