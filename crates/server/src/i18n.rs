@@ -66,7 +66,7 @@ impl Lang {
     }
 
     pub fn t(self, key: &str) -> &'static str {
-        match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+        match all_messages().find(|(k, _, _)| *k == key) {
             Some((_, en, ja)) => match self {
                 Lang::En => en,
                 Lang::Ja => ja,
@@ -90,6 +90,14 @@ impl Lang {
     pub fn role(self, role: sanso_core::access::Role) -> &'static str {
         self.t(&format!("role.{}", role.as_str()))
     }
+}
+
+/// Every message table: the platform's own below, and one per UI area in that area's module, so that work
+/// on different areas does not edit the same list. Keys must be unique across all tables (a test checks).
+const TABLES: &[&[(&str, &str, &str)]] = &[MESSAGES];
+
+fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    TABLES.iter().flat_map(|table| table.iter())
 }
 
 /// (key, English, Japanese).
@@ -219,7 +227,7 @@ mod tests {
     #[test]
     fn every_message_has_both_languages_and_keys_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        for (key, en, ja) in MESSAGES {
+        for (key, en, ja) in all_messages() {
             assert!(seen.insert(key), "duplicate key {key}");
             assert!(
                 !en.is_empty() && !ja.is_empty(),
