@@ -94,7 +94,13 @@ impl Lang {
 
 /// Every message table: the platform's own below, and one per UI area in that area's module, so that work
 /// on different areas does not edit the same list. Keys must be unique across all tables (a test checks).
-const TABLES: &[&[(&str, &str, &str)]] = &[MESSAGES];
+const TABLES: &[&[(&str, &str, &str)]] = &[
+    MESSAGES,
+    crate::ui::assessments::MESSAGES,
+    crate::ui::supply::MESSAGES,
+    crate::ui::software::MESSAGES,
+    crate::ui::dataflows::MESSAGES,
+];
 
 fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     TABLES.iter().flat_map(|table| table.iter())

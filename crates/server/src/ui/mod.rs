@@ -2,8 +2,12 @@
 //! action is a plain form post, checked for CSRF. Errors from handlers are problem documents; the
 //! [`html_errors`] middleware turns them into pages in the reader's language.
 
+pub(crate) mod assessments;
+pub(crate) mod dataflows;
 mod form;
 mod pages;
+pub(crate) mod software;
+pub(crate) mod supply;
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -23,7 +27,12 @@ use crate::SharedState;
 pub use form::{checked, CsrfForm};
 
 pub fn router() -> Router<SharedState> {
-    pages::routes().layer(axum::middleware::from_fn(html_errors))
+    pages::routes()
+        .merge(assessments::routes())
+        .merge(supply::routes())
+        .merge(software::routes())
+        .merge(dataflows::routes())
+        .layer(axum::middleware::from_fn(html_errors))
 }
 
 /// What every page needs: language, CSRF token, the signed-in user.
@@ -176,7 +185,7 @@ impl Ui {
                         @if let Some((ws, current)) = nav {
                             nav.ws {
                                 strong { (ws.name) }
-                                @for (key, href) in [("nav.model", "model"), ("nav.diagram", "diagram"), ("nav.members", "members"), ("nav.audit", "audit")] {
+                                @for (key, href) in [("nav.model", "model"), ("nav.diagram", "diagram"), ("nav.assessments", "assessments"), ("nav.suppliers", "suppliers"), ("nav.software", "software"), ("nav.dataflows", "dataflows"), ("nav.devices", "devices"), ("nav.members", "members"), ("nav.audit", "audit")] {
                                     a class=(if current == href { "current" } else { "" }) href={ "/w/" (ws.id) "/" (href) } { (self.t(key)) }
                                 }
                             }

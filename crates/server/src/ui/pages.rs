@@ -54,7 +54,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/w/{ws}/audit", get(audit_page))
 }
 
-async fn workspace(
+/// The signed-in user's workspace and role, or 404 when they are not a member (shared by every area).
+pub(super) async fn workspace(
     state: &SharedState,
     ui: &Ui,
     ws: &str,

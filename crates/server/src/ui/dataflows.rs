@@ -1,0 +1,18 @@
+//! Web UI for layer-3 data flows (the four-step workflow) and layer-2 IoT device categories.
+//!
+//! Handlers stay thin: they read the request, call the store, and render with maud. Text comes from
+//! [`MESSAGES`] below (registered in `crate::i18n`), in English and Japanese.
+
+use axum::Router;
+
+use crate::SharedState;
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+}
+
+/// (key, English, Japanese) for this area's pages.
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("nav.dataflows", "Data flows", "データフロー"),
+    ("nav.devices", "Devices", "IoT機器"),
+];
