@@ -16,6 +16,7 @@ pub mod blobs;
 pub mod dataflows;
 pub mod migrations;
 pub mod model;
+pub mod plans;
 mod rows;
 pub mod software;
 pub mod testing;

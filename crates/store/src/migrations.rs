@@ -300,6 +300,31 @@ CREATE INDEX iot_devices_node ON iot_devices(node_id);
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 6,
+        name: "plan of action and milestones: plan items from assessment gaps",
+        common: r#"
+CREATE TABLE plan_items (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    assessment_id TEXT REFERENCES assessments(id) ON DELETE CASCADE,
+    requirement_id TEXT,
+    measure TEXT NOT NULL,
+    owner TEXT,
+    due TEXT,
+    cost TEXT,
+    priority TEXT NOT NULL,
+    status TEXT NOT NULL,
+    remarks TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX plan_items_workspace ON plan_items(workspace_id, due);
+CREATE INDEX plan_items_assessment ON plan_items(assessment_id, requirement_id);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The newest schema version this build knows.
