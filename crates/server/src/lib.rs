@@ -10,6 +10,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod exchange;
 pub mod i18n;
 pub mod ui;
 
