@@ -328,11 +328,11 @@ pub fn catalog_from_files(
             let Document::Catalog(oscal_catalog) = document else {
                 return Err(ExchangeError::invalid(&file.name, "not an OSCAL catalog"));
             };
-            catalog_from_oscal(&oscal_catalog, &file.name, options)?
+            catalog_from_oscal(&oscal_catalog, &file.name, options, false)?
         }
         SourceKind::OscalProfile => {
             let resolved = resolve_uploaded_profile(files, main)?;
-            catalog_from_oscal(&resolved, &file.name, options)?
+            catalog_from_oscal(&resolved, &file.name, options, true)?
         }
     };
     if let Err(issues) = catalog.validate() {
@@ -443,9 +443,17 @@ fn inserted_params(prose: &str) -> Vec<&str> {
 }
 
 /// Checks an OSCAL catalog's internal references: every `{{ insert: param, id }}` names a
-/// parameter, every `#fragment` link names a control, part, parameter or back-matter resource,
+/// parameter, every `#fragment` link between controls (`related`, `required`,
+/// `incorporated-into`, `moved-to`) names a control, part, parameter or back-matter resource,
 /// and no control id is used twice. Problems carry the JSON path.
-pub fn check_oscal_references(catalog: &oscal::Catalog, file: &str) -> Vec<FieldError> {
+///
+/// `check_links` is false for the result of a profile: a tailored baseline keeps the links of
+/// its controls to controls the profile did not select, by design.
+pub fn check_oscal_references(
+    catalog: &oscal::Catalog,
+    file: &str,
+    check_links: bool,
+) -> Vec<FieldError> {
     let mut targets: HashSet<&str> = HashSet::new();
     let mut controls_seen: HashMap<&str, String> = HashMap::new();
     let mut errors = Vec::new();
@@ -520,6 +528,7 @@ pub fn check_oscal_references(catalog: &oscal::Catalog, file: &str) -> Vec<Field
 
     // Second pass: the references.
     struct Check<'a> {
+        check_links: bool,
         targets: &'a HashSet<&'a str>,
         file: &'a str,
         errors: Vec<FieldError>,
@@ -537,6 +546,15 @@ pub fn check_oscal_references(catalog: &oscal::Catalog, file: &str) -> Vec<Field
         }
         fn links(&mut self, links: &[oscal::Link], path: &str) {
             for (k, link) in links.iter().enumerate() {
+                // Only relations between controls must resolve: NIST's own 800-171 rev3 carries
+                // `assessment-for` links to statement ids it does not define.
+                let structural = matches!(
+                    link.rel.as_deref(),
+                    Some("related" | "required" | "incorporated-into" | "moved-to")
+                );
+                if !structural || !self.check_links {
+                    continue;
+                }
                 if let Some(fragment) = link.href.strip_prefix('#') {
                     if !self.targets.contains(fragment) {
                         self.errors.push(FieldError::new(
@@ -580,6 +598,7 @@ pub fn check_oscal_references(catalog: &oscal::Catalog, file: &str) -> Vec<Field
         }
     }
     let mut check = Check {
+        check_links,
         targets: &targets,
         file,
         errors,
@@ -627,8 +646,9 @@ pub fn catalog_from_oscal(
     source: &oscal::Catalog,
     file: &str,
     options: &CatalogImportOptions,
+    resolved: bool,
 ) -> Result<Catalog> {
-    let errors = check_oscal_references(source, file);
+    let errors = check_oscal_references(source, file, !resolved);
     if !errors.is_empty() {
         return Err(ExchangeError::Invalid(errors));
     }
