@@ -201,7 +201,8 @@ async fn list_create_answer_with_evidence_and_dashboard() {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let mut xml = String::new();
     zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    assert!(xml.contains("2026年度 ★3 自己評価") && xml.contains("情報システム部 佐藤"));
+    assert!(xml.contains("2026年度 ★3 自己評価") && xml.contains("2 / "), "title and progress");
+    assert!(xml.contains(&format!(">{b}<")), "the partial answer is listed as a gap");
     let bad = web
         .get(s.server.url(&format!("/api/v1/workspaces/{}/assessments/{id}/report.docx?lang=fr", s.ws)))
         .send()
