@@ -34,7 +34,12 @@ impl Body {
     }
 
     /// A table with a repeated header row; `fills` gives an optional cell shading (hex RGB).
-    fn table(&mut self, header: &[&str], rows: &[Vec<String>], fills: Option<&[Vec<Option<String>>]>) {
+    fn table(
+        &mut self,
+        header: &[&str],
+        rows: &[Vec<String>],
+        fills: Option<&[Vec<Option<String>>]>,
+    ) {
         self.xml.push_str(r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/></w:tblPr><w:tblGrid>"#);
         for _ in header {
             self.xml.push_str(r#"<w:gridCol w:w="1500"/>"#);
@@ -164,7 +169,12 @@ pub(crate) fn write(
     let mut summary: Vec<Vec<String>> = vec![
         vec![
             t("catalog").into(),
-            format!("{} ({} {})", catalog.title.get(lang), catalog.id, catalog.version),
+            format!(
+                "{} ({} {})",
+                catalog.title.get(lang),
+                catalog.id,
+                catalog.version
+            ),
         ],
         vec![t("target").into(), input.target.clone()],
         vec![
@@ -178,7 +188,10 @@ pub(crate) fn write(
         vec![t("state").into(), input.state.clone()],
     ];
     if !input.review_comment.trim().is_empty() {
-        summary.push(vec![t("review_comment").into(), input.review_comment.clone()]);
+        summary.push(vec![
+            t("review_comment").into(),
+            input.review_comment.clone(),
+        ]);
     }
     summary.push(vec![t("generated").into(), input.generated_at.clone()]);
     summary.push(vec![
@@ -228,13 +241,23 @@ pub(crate) fn write(
                 format!("{}{}", "　".repeat(g.depth), g.title.get(lang)),
                 g.aggregate.requirements.to_string(),
                 g.aggregate.met.to_string(),
-                format!("{} / {}", points(g.aggregate.total), points(g.aggregate.max)),
+                format!(
+                    "{} / {}",
+                    points(g.aggregate.total),
+                    points(g.aggregate.max)
+                ),
                 pct(g.aggregate.percentage),
             ]
         })
         .collect();
     body.table(
-        &[t("group"), t("requirements"), t("met"), t("score"), t("percentage")],
+        &[
+            t("group"),
+            t("requirements"),
+            t("met"),
+            t("score"),
+            t("percentage"),
+        ],
         &rows,
         None,
     );
@@ -387,8 +410,7 @@ fn package(title: &str, body: &str) -> Result<Vec<u8>, ReportError> {
         ("docProps/core.xml", &core),
     ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options =
-        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, text) in parts {
         zip.start_file(name, options)
             .map_err(|e| ReportError::Package(format!("{name}: {e}")))?;

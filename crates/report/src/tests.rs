@@ -36,7 +36,11 @@ groups:
       - {id: C-1, title: {ja: 監視, en: Monitoring}, layers: [L2], components: [system], functions: [detect]}
 "#;
 
-fn input(catalog: sanso_catalog::Catalog, answers: Vec<Answer>, level: Option<&str>) -> ReportInput {
+fn input(
+    catalog: sanso_catalog::Catalog,
+    answers: Vec<Answer>,
+    level: Option<&str>,
+) -> ReportInput {
     ReportInput {
         title: "2026年度 自己評価".into(),
         target: "Workspace: Acme".into(),
@@ -70,18 +74,29 @@ fn document_xml(docx: &[u8]) -> String {
 fn analysis_counts_progress_and_gaps() {
     let mut a = Answer::new("A-1", AnswerStatus::Implemented);
     a.owner = Some("佐藤".into());
-    let answers = vec![a, Answer::new("A-2", AnswerStatus::Unknown), Answer::new("B-1", AnswerStatus::Partial)];
+    let answers = vec![
+        a,
+        Answer::new("A-2", AnswerStatus::Unknown),
+        Answer::new("B-1", AnswerStatus::Partial),
+    ];
     let analysis = analyse(&input(tagged(), answers, Some("lv1"))).expect("analysis");
     assert_eq!(analysis.in_scope, 3, "C-1 is outside level lv1");
     assert_eq!(analysis.answered, 2, "unknown does not count as answered");
-    let gap_ids: Vec<&str> = analysis.gaps.iter().map(|g| g.requirement_id.as_str()).collect();
+    let gap_ids: Vec<&str> = analysis
+        .gaps
+        .iter()
+        .map(|g| g.requirement_id.as_str())
+        .collect();
     assert_eq!(gap_ids, ["A-2", "B-1"]);
     assert_eq!(analysis.target_attained(), Some(false));
 }
 
 #[test]
 fn radar_has_one_point_per_axis_with_its_value() {
-    let answers = vec![Answer::new("A-1", AnswerStatus::Implemented), Answer::new("C-1", AnswerStatus::Implemented)];
+    let answers = vec![
+        Answer::new("A-1", AnswerStatus::Implemented),
+        Answer::new("C-1", AnswerStatus::Implemented),
+    ];
     let analysis = analyse(&input(tagged(), answers, None)).expect("analysis");
     let axes = analysis.main_axes(Lang::En);
     assert_eq!(axes.len(), 3);
@@ -110,7 +125,10 @@ fn heatmap_cells_follow_tags_and_text_is_escaped() {
 }
 
 fn builtin(id: &str) -> sanso_catalog::Catalog {
-    builtin_catalogs().into_iter().find(|c| c.id == id).expect("built-in catalog")
+    builtin_catalogs()
+        .into_iter()
+        .find(|c| c.id == id)
+        .expect("built-in catalog")
 }
 
 #[test]
@@ -120,7 +138,8 @@ fn docx_holds_summary_groups_heatmap_gaps_and_notes() {
     a.due = Some("2027-03-31".into());
     a.comment = "研修計画を作成中".into();
     let answers = vec![Answer::new("A-1", AnswerStatus::Implemented), a];
-    let docx = assessment_docx(&input(tagged(), answers.clone(), Some("lv1")), Lang::Ja).expect("docx");
+    let docx =
+        assessment_docx(&input(tagged(), answers.clone(), Some("lv1")), Lang::Ja).expect("docx");
     let xml = document_xml(&docx);
     for expected in [
         "アセスメント報告書 — 2026年度 自己評価",
@@ -138,7 +157,9 @@ fn docx_holds_summary_groups_heatmap_gaps_and_notes() {
     ] {
         assert!(xml.contains(expected), "document.xml lacks {expected:?}");
     }
-    let en = document_xml(&assessment_docx(&input(tagged(), answers, Some("lv1")), Lang::En).expect("docx"));
+    let en = document_xml(
+        &assessment_docx(&input(tagged(), answers, Some("lv1")), Lang::En).expect("docx"),
+    );
     assert!(en.contains("Gaps against the target level") && en.contains("Training"));
 }
 
@@ -146,7 +167,11 @@ fn docx_holds_summary_groups_heatmap_gaps_and_notes() {
 fn docx_of_the_star_catalog_lists_every_top_group() {
     let catalog = builtin("meti-star-draft");
     // Without a target level every group is in scope (at ★3 some groups hold only ★4 items).
-    let groups: Vec<String> = catalog.groups.iter().map(|g| g.title.get(Lang::Ja).to_string()).collect();
+    let groups: Vec<String> = catalog
+        .groups
+        .iter()
+        .map(|g| g.title.get(Lang::Ja).to_string())
+        .collect();
     let docx = assessment_docx(&input(catalog, vec![], None), Lang::Ja).expect("docx");
     let xml = document_xml(&docx);
     for g in groups {

@@ -31,11 +31,23 @@ async fn login(server: &TestServer, email: &str, ja: bool) -> (reqwest::Client, 
         .default_headers(headers)
         .build()
         .unwrap();
-    let page = web.get(server.url("/login")).send().await.unwrap().text().await.unwrap();
+    let page = web
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = csrf_of(&page);
     let r = web
         .post(server.url("/login"))
-        .form(&[("_csrf", csrf.as_str()), ("email", email), ("password", PASSWORD), ("next", "/")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
         .send()
         .await
         .unwrap();
@@ -74,13 +86,28 @@ struct Setup {
 
 async fn setup() -> Setup {
     let server = TestServer::start().await;
-    let (_, ws, _) = server.user_with_workspace("admin@example.com", "Acme 本社").await;
+    let (_, ws, _) = server
+        .user_with_workspace("admin@example.com", "Acme 本社")
+        .await;
     let actor = Actor::cli();
-    for (email, role) in [("assessor@example.com", Role::Assessor), ("viewer@example.com", Role::Viewer)] {
-        let u = server.store.create_user(&actor, email, "Member", PASSWORD).await.unwrap();
-        server.store.set_member_role(&actor, &ws, &u.id, role).await.unwrap();
+    for (email, role) in [
+        ("assessor@example.com", Role::Assessor),
+        ("viewer@example.com", Role::Viewer),
+    ] {
+        let u = server
+            .store
+            .create_user(&actor, email, "Member", PASSWORD)
+            .await
+            .unwrap();
+        server
+            .store
+            .set_member_role(&actor, &ws, &u.id, role)
+            .await
+            .unwrap();
     }
-    let (_, outsider_ws, _) = server.user_with_workspace("outsider@example.com", "Other Co").await;
+    let (_, outsider_ws, _) = server
+        .user_with_workspace("outsider@example.com", "Other Co")
+        .await;
     Setup {
         server,
         ws,
@@ -112,27 +139,51 @@ async fn create(s: &Setup, web: &reqwest::Client, csrf: &str, title: &str) -> St
 }
 
 fn star3_ids() -> Vec<String> {
-    star().requirements_at_level("star3").iter().map(|r| r.id.clone()).collect()
+    star()
+        .requirements_at_level("star3")
+        .iter()
+        .map(|r| r.id.clone())
+        .collect()
 }
 
 #[tokio::test]
 async fn list_create_answer_with_evidence_and_dashboard() {
     let s = setup().await;
     let (web, csrf) = login(&s.server, &s.assessor, true).await;
-    let list = web.get(s.server.url(&format!("/w/{}/assessments", s.ws))).send().await.unwrap();
+    let list = web
+        .get(s.server.url(&format!("/w/{}/assessments", s.ws)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(list.status(), 200);
     let html = list.text().await.unwrap();
-    assert!(html.contains("id=\"new-assessment\"") && html.contains("アセスメントはまだありません"));
-    assert!(html.contains("meti-star-draft@"), "the catalog select offers the ★ scheme");
+    assert!(
+        html.contains("id=\"new-assessment\"") && html.contains("アセスメントはまだありません")
+    );
+    assert!(
+        html.contains("meti-star-draft@"),
+        "the catalog select offers the ★ scheme"
+    );
 
     let id = create(&s, &web, &csrf, "2026年度 ★3 自己評価").await;
     let page_url = s.server.url(&format!("/w/{}/assessments/{id}", s.ws));
-    let html = web.get(&page_url).send().await.unwrap().text().await.unwrap();
+    let html = web
+        .get(&page_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let ids = star3_ids();
     let catalog = star();
     // The whole catalog is on one page, grouped, with the unverified marks of the draft scheme.
     for (_, r) in catalog.requirements() {
-        assert!(html.contains(&format!("data-requirement=\"{}\"", r.id)), "row for {}", r.id);
+        assert!(
+            html.contains(&format!("data-requirement=\"{}\"", r.id)),
+            "row for {}",
+            r.id
+        );
     }
     for g in &catalog.groups {
         assert!(html.contains(&format!("id=\"g-{}\"", g.id)));
@@ -156,43 +207,90 @@ async fn list_create_answer_with_evidence_and_dashboard() {
     ];
     let evidence = "社内規程 第3版".as_bytes();
     let (ct, body) = multipart(&fields, &[(format!("f.{a}"), "policy.txt", evidence)]);
-    let r = web.post(&page_url).header("content-type", ct).body(body).send().await.unwrap();
+    let r = web
+        .post(&page_url)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let stored = s.server.store.get_assessment(&s.ws, &id).await.unwrap();
-    assert_eq!(stored.answers.len(), 2, "the unanswered requirement stays unanswered");
-    let first = stored.answers.iter().find(|x| &x.requirement_id == a).unwrap();
+    assert_eq!(
+        stored.answers.len(),
+        2,
+        "the unanswered requirement stays unanswered"
+    );
+    let first = stored
+        .answers
+        .iter()
+        .find(|x| &x.requirement_id == a)
+        .unwrap();
     assert_eq!(first.comment, "規程を整備済み");
     assert_eq!(first.owner.as_deref(), Some("情報システム部 佐藤"));
     assert_eq!(first.due.as_deref(), Some("2027-03-31"));
     assert_eq!(first.evidence.len(), 2);
-    assert!(first.evidence.contains(&"https://intra.example.com/policy".to_string()));
-    let sha = first.evidence.iter().find(|e| e.len() == 64).expect("file evidence").clone();
+    assert!(first
+        .evidence
+        .contains(&"https://intra.example.com/policy".to_string()));
+    let sha = first
+        .evidence
+        .iter()
+        .find(|e| e.len() == 64)
+        .expect("file evidence")
+        .clone();
     let file = web
-        .get(s.server.url(&format!("/api/v1/workspaces/{}/assessments/{id}/evidence/{sha}", s.ws)))
+        .get(s.server.url(&format!(
+            "/api/v1/workspaces/{}/assessments/{id}/evidence/{sha}",
+            s.ws
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(file.status(), 200);
     assert_eq!(&file.bytes().await.unwrap()[..], evidence);
 
-    let html = web.get(format!("{page_url}?saved=1")).send().await.unwrap().text().await.unwrap();
+    let html = web
+        .get(format!("{page_url}?saved=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("id=\"saved\"") && html.contains("情報システム部 佐藤"));
-    assert!(html.contains(&format!("/evidence/{sha}")), "the uploaded file is linked");
+    assert!(
+        html.contains(&format!("/evidence/{sha}")),
+        "the uploaded file is linked"
+    );
     assert!(html.contains("id=\"progress\">2 / "));
 
     // Dashboard: radar chart with one point per group, progress, gaps.
-    let dash = web.get(format!("{page_url}/dashboard")).send().await.unwrap();
+    let dash = web
+        .get(format!("{page_url}/dashboard"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(dash.status(), 200);
     let html = dash.text().await.unwrap();
     assert!(html.contains("<svg") && html.contains("class=\"radar"));
     assert!(html.matches("class=\"point\"").count() >= 3);
-    assert!(html.contains(&format!("2 / {}", ids.len())), "progress answered / in scope");
+    assert!(
+        html.contains(&format!("2 / {}", ids.len())),
+        "progress answered / in scope"
+    );
     assert!(html.contains("id=\"gaps\"") && html.contains(b.as_str()));
-    assert!(html.contains("id=\"no-heatmap\""), "the ★ requirements carry no layer tags");
+    assert!(
+        html.contains("id=\"no-heatmap\""),
+        "the ★ requirements carry no layer tags"
+    );
 
     // DOCX through the session.
     let docx = web
-        .get(s.server.url(&format!("/api/v1/workspaces/{}/assessments/{id}/report.docx?lang=ja", s.ws)))
+        .get(s.server.url(&format!(
+            "/api/v1/workspaces/{}/assessments/{id}/report.docx?lang=ja",
+            s.ws
+        )))
         .send()
         .await
         .unwrap();
@@ -200,11 +298,23 @@ async fn list_create_answer_with_evidence_and_dashboard() {
     let bytes = docx.bytes().await.unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let mut xml = String::new();
-    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    assert!(xml.contains("2026年度 ★3 自己評価") && xml.contains("2 / "), "title and progress");
-    assert!(xml.contains(&format!(">{b}<")), "the partial answer is listed as a gap");
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("2026年度 ★3 自己評価") && xml.contains("2 / "),
+        "title and progress"
+    );
+    assert!(
+        xml.contains(&format!(">{b}<")),
+        "the partial answer is listed as a gap"
+    );
     let bad = web
-        .get(s.server.url(&format!("/api/v1/workspaces/{}/assessments/{id}/report.docx?lang=fr", s.ws)))
+        .get(s.server.url(&format!(
+            "/api/v1/workspaces/{}/assessments/{id}/report.docx?lang=fr",
+            s.ws
+        )))
         .send()
         .await
         .unwrap();
@@ -221,41 +331,101 @@ async fn bad_input_names_the_field_and_stores_nothing() {
     let page_url = s.server.url(&format!("/w/{}/assessments/{id}", s.ws));
     let ids = star3_ids();
     let cases: Vec<(Vec<(String, String)>, &str)> = vec![
-        (vec![(format!("s.{}", ids[0]), "implemented".into()), (format!("d.{}", ids[0]), "2027-13-45".into())], "is not a date"),
-        (vec![(format!("s.{}", ids[0]), "".into()), (format!("c.{}", ids[0]), "comment without status".into())], "choose a status"),
-        (vec![(format!("s.{}", ids[0]), "implemented".into()), ("s.NOPE-99".into(), "implemented".into())], "NOPE-99"),
-        (vec![(format!("s.{}", ids[0]), "sort of".into())], "is not a status"),
+        (
+            vec![
+                (format!("s.{}", ids[0]), "implemented".into()),
+                (format!("d.{}", ids[0]), "2027-13-45".into()),
+            ],
+            "is not a date",
+        ),
+        (
+            vec![
+                (format!("s.{}", ids[0]), "".into()),
+                (format!("c.{}", ids[0]), "comment without status".into()),
+            ],
+            "choose a status",
+        ),
+        (
+            vec![
+                (format!("s.{}", ids[0]), "implemented".into()),
+                ("s.NOPE-99".into(), "implemented".into()),
+            ],
+            "NOPE-99",
+        ),
+        (
+            vec![(format!("s.{}", ids[0]), "sort of".into())],
+            "is not a status",
+        ),
     ];
     for (mut fields, expected) in cases {
         fields.insert(0, ("_csrf".into(), csrf.clone()));
         let (ct, body) = multipart(&fields, &[]);
-        let r = web.post(&page_url).header("content-type", ct).body(body).send().await.unwrap();
+        let r = web
+            .post(&page_url)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 422, "{expected}");
         let html = r.text().await.unwrap();
         assert!(html.contains(expected), "{expected} in {html}");
-        assert!(html.contains(&ids[0]) || expected == "NOPE-99", "the requirement is named");
+        assert!(
+            html.contains(&ids[0]) || expected == "NOPE-99",
+            "the requirement is named"
+        );
     }
-    assert!(s.server.store.get_assessment(&s.ws, &id).await.unwrap().answers.is_empty(), "nothing stored");
+    assert!(
+        s.server
+            .store
+            .get_assessment(&s.ws, &id)
+            .await
+            .unwrap()
+            .answers
+            .is_empty(),
+        "nothing stored"
+    );
 
     // Without the CSRF token nothing is saved either.
     let (ct, body) = multipart(&[(format!("s.{}", ids[0]), "implemented".into())], &[]);
-    let r = web.post(&page_url).header("content-type", ct).body(body).send().await.unwrap();
+    let r = web
+        .post(&page_url)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    assert!(s.server.store.get_assessment(&s.ws, &id).await.unwrap().answers.is_empty());
+    assert!(s
+        .server
+        .store
+        .get_assessment(&s.ws, &id)
+        .await
+        .unwrap()
+        .answers
+        .is_empty());
 
     // Creating: unknown level and empty title are named.
     let c = star();
     for (title, level, expected) in [("x", "star9", "target_level"), ("  ", "star3", "title")] {
         let r = web
             .post(s.server.url(&format!("/w/{}/assessments", s.ws)))
-            .form(&[("_csrf", csrf.as_str()), ("title", title), ("catalog", &format!("{}@{}", c.id, c.version)), ("level", level)])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("title", title),
+                ("catalog", &format!("{}@{}", c.id, c.version)),
+                ("level", level),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains(expected));
     }
-    assert_eq!(s.server.store.list_assessments(&s.ws).await.unwrap().len(), 1);
+    assert_eq!(
+        s.server.store.list_assessments(&s.ws).await.unwrap().len(),
+        1
+    );
     s.server.stop().await;
 }
 
@@ -269,41 +439,166 @@ async fn review_buttons_follow_roles_and_state() {
     let url = |tail: &str| s.server.url(&format!("/w/{}/assessments/{id}{tail}", s.ws));
 
     // Viewers read but cannot change or submit.
-    let html = viewer.get(url("")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("id=\"read-only\"") && !html.contains("id=\"save\"") && !html.contains("id=\"submit\""));
-    let (ct, body) = multipart(&[("_csrf".into(), v_csrf.clone()), (format!("s.{}", star3_ids()[0]), "implemented".into())], &[]);
-    assert_eq!(viewer.post(url("")).header("content-type", ct).body(body).send().await.unwrap().status(), 403);
-    let r = viewer.post(url("/submit")).form(&[("_csrf", v_csrf.as_str())]).send().await.unwrap();
+    let html = viewer
+        .get(url(""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"read-only\"")
+            && !html.contains("id=\"save\"")
+            && !html.contains("id=\"submit\"")
+    );
+    let (ct, body) = multipart(
+        &[
+            ("_csrf".into(), v_csrf.clone()),
+            (format!("s.{}", star3_ids()[0]), "implemented".into()),
+        ],
+        &[],
+    );
+    assert_eq!(
+        viewer
+            .post(url(""))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let r = viewer
+        .post(url("/submit"))
+        .form(&[("_csrf", v_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
 
     // Assessor submits; only administrators see and use approve / return.
-    let r = assessor.post(url("/submit")).form(&[("_csrf", a_csrf.as_str())]).send().await.unwrap();
+    let r = assessor
+        .post(url("/submit"))
+        .form(&[("_csrf", a_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    let html = assessor.get(url("")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("data-state=\"submitted\"") && !html.contains("id=\"approve\"") && html.contains("id=\"locked\""));
-    let r = assessor.post(url("/approve")).form(&[("_csrf", a_csrf.as_str())]).send().await.unwrap();
+    let html = assessor
+        .get(url(""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-state=\"submitted\"")
+            && !html.contains("id=\"approve\"")
+            && html.contains("id=\"locked\"")
+    );
+    let r = assessor
+        .post(url("/approve"))
+        .form(&[("_csrf", a_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    let html = admin.get(url("")).send().await.unwrap().text().await.unwrap();
+    let html = admin
+        .get(url(""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("id=\"approve\"") && html.contains("id=\"return\""));
 
     // Returning needs a comment; the comment is shown to the assessor.
-    let r = admin.post(url("/return")).form(&[("_csrf", ad_csrf.as_str()), ("comment", " ")]).send().await.unwrap();
+    let r = admin
+        .post(url("/return"))
+        .form(&[("_csrf", ad_csrf.as_str()), ("comment", " ")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("comment"));
-    let r = admin.post(url("/return")).form(&[("_csrf", ad_csrf.as_str()), ("comment", "証跡を添付してください")]).send().await.unwrap();
+    let r = admin
+        .post(url("/return"))
+        .form(&[
+            ("_csrf", ad_csrf.as_str()),
+            ("comment", "証跡を添付してください"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    let html = assessor.get(url("")).send().await.unwrap().text().await.unwrap();
+    let html = assessor
+        .get(url(""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("data-state=\"returned\"") && html.contains("証跡を添付してください"));
 
     // Submit again, approve: locked for everyone.
-    assessor.post(url("/submit")).form(&[("_csrf", a_csrf.as_str())]).send().await.unwrap();
-    let r = admin.post(url("/approve")).form(&[("_csrf", ad_csrf.as_str()), ("comment", "")]).send().await.unwrap();
+    assessor
+        .post(url("/submit"))
+        .form(&[("_csrf", a_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let r = admin
+        .post(url("/approve"))
+        .form(&[("_csrf", ad_csrf.as_str()), ("comment", "")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(s.server.store.get_assessment(&s.ws, &id).await.unwrap().state, sanso_store::assessments::AssessmentState::Approved);
-    let (ct, body) = multipart(&[("_csrf".into(), a_csrf.clone()), (format!("s.{}", star3_ids()[0]), "implemented".into())], &[]);
-    assert_eq!(assessor.post(url("")).header("content-type", ct).body(body).send().await.unwrap().status(), 409);
-    let html = admin.get(url("")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("data-state=\"approved\"") && !html.contains("id=\"save\"") && !html.contains("id=\"approve\""));
+    assert_eq!(
+        s.server
+            .store
+            .get_assessment(&s.ws, &id)
+            .await
+            .unwrap()
+            .state,
+        sanso_store::assessments::AssessmentState::Approved
+    );
+    let (ct, body) = multipart(
+        &[
+            ("_csrf".into(), a_csrf.clone()),
+            (format!("s.{}", star3_ids()[0]), "implemented".into()),
+        ],
+        &[],
+    );
+    assert_eq!(
+        assessor
+            .post(url(""))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        409
+    );
+    let html = admin
+        .get(url(""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-state=\"approved\"")
+            && !html.contains("id=\"save\"")
+            && !html.contains("id=\"approve\"")
+    );
     s.server.stop().await;
 }
 
@@ -315,16 +610,49 @@ async fn compare_two_assessments_of_the_same_target() {
     let earlier = create(&s, &web, &csrf, "FY2025").await;
     let later = create(&s, &web, &csrf, "FY2026").await;
     for (id, status) in [(&earlier, "not_implemented"), (&later, "implemented")] {
-        let (ct, body) = multipart(&[("_csrf".into(), csrf.clone()), (format!("s.{}", ids[0]), status.into())], &[]);
+        let (ct, body) = multipart(
+            &[
+                ("_csrf".into(), csrf.clone()),
+                (format!("s.{}", ids[0]), status.into()),
+            ],
+            &[],
+        );
         let url = s.server.url(&format!("/w/{}/assessments/{id}", s.ws));
-        assert_eq!(web.post(&url).header("content-type", ct).body(body).send().await.unwrap().status(), 303);
+        assert_eq!(
+            web.post(&url)
+                .header("content-type", ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            303
+        );
     }
-    let html = web.get(s.server.url(&format!("/w/{}/assessments/{later}", s.ws))).send().await.unwrap().text().await.unwrap();
+    let html = web
+        .get(s.server.url(&format!("/w/{}/assessments/{later}", s.ws)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("id=\"compare\"") && html.contains(&format!("value=\"{earlier}\"")));
-    let r = web.get(s.server.url(&format!("/w/{}/assessments/{later}/compare?before={earlier}", s.ws))).send().await.unwrap();
+    let r = web
+        .get(s.server.url(&format!(
+            "/w/{}/assessments/{later}/compare?before={earlier}",
+            s.ws
+        )))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
-    assert_eq!(html.matches("data-change=\"improved\"").count(), 1, "{html}");
+    assert_eq!(
+        html.matches("data-change=\"improved\"").count(),
+        1,
+        "{html}"
+    );
     assert!(html.contains("FY2025") && html.contains("FY2026"));
     s.server.stop().await;
 }
@@ -341,7 +669,10 @@ async fn another_workspaces_assessment_is_not_found() {
         format!("/w/{}/assessments/{id}", s.outsider_ws),
         format!("/w/{}/assessments/{id}/dashboard", s.outsider_ws),
         format!("/w/{}/assessments/{id}/compare?before={id}", s.outsider_ws),
-        format!("/api/v1/workspaces/{}/assessments/{id}/report.docx", s.outsider_ws),
+        format!(
+            "/api/v1/workspaces/{}/assessments/{id}/report.docx",
+            s.outsider_ws
+        ),
         format!("/api/v1/workspaces/{}/assessments/{id}/report.docx", s.ws),
     ] {
         let r = outsider.get(s.server.url(&path)).send().await.unwrap();
@@ -350,7 +681,10 @@ async fn another_workspaces_assessment_is_not_found() {
     }
     for tail in ["/submit", "/approve", "/adopt"] {
         let r = outsider
-            .post(s.server.url(&format!("/w/{}/assessments/{id}{tail}", s.outsider_ws)))
+            .post(
+                s.server
+                    .url(&format!("/w/{}/assessments/{id}{tail}", s.outsider_ws)),
+            )
             .form(&[("_csrf", o_csrf.as_str()), ("requirement", "*")])
             .send()
             .await
@@ -358,8 +692,20 @@ async fn another_workspaces_assessment_is_not_found() {
         assert_eq!(r.status(), 404, "{tail}");
     }
     // Signed out: the page sends to sign-in rather than showing anything.
-    let r = browser_client().get(s.server.url(&format!("/w/{}/assessments/{id}", s.ws))).send().await.unwrap();
+    let r = browser_client()
+        .get(s.server.url(&format!("/w/{}/assessments/{id}", s.ws)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(s.server.store.get_assessment(&s.ws, &id).await.unwrap().state, sanso_store::assessments::AssessmentState::Draft);
+    assert_eq!(
+        s.server
+            .store
+            .get_assessment(&s.ws, &id)
+            .await
+            .unwrap()
+            .state,
+        sanso_store::assessments::AssessmentState::Draft
+    );
     s.server.stop().await;
 }

@@ -85,7 +85,13 @@ async fn japanese_assessor_answers_star3_and_approver_gets_reports() {
     let actor = Actor::cli();
     let (_, ws) = server
         .store
-        .create_first_admin(&actor, "approver@buyer.example", "承認者", PASSWORD, "部品メーカー")
+        .create_first_admin(
+            &actor,
+            "approver@buyer.example",
+            "承認者",
+            PASSWORD,
+            "部品メーカー",
+        )
         .await
         .unwrap();
     let assessor = server
@@ -116,25 +122,62 @@ async fn japanese_assessor_answers_star3_and_approver_gets_reports() {
     assert!(page_text(&c).await.contains("新しいアセスメント"));
 
     // A ★3 assessment of the whole workspace.
-    fill(&c, "#new-assessment input[name=title]", "2026年度 ★3 自己評価").await;
-    pick(&c, &format!("#new-assessment select[name=catalog] option[value=\"{}@{}\"]", star.id, star.version)).await;
-    pick(&c, "#new-assessment select[name=level] option[value=\"star3\"]").await;
+    fill(
+        &c,
+        "#new-assessment input[name=title]",
+        "2026年度 ★3 自己評価",
+    )
+    .await;
+    pick(
+        &c,
+        &format!(
+            "#new-assessment select[name=catalog] option[value=\"{}@{}\"]",
+            star.id, star.version
+        ),
+    )
+    .await;
+    pick(
+        &c,
+        "#new-assessment select[name=level] option[value=\"star3\"]",
+    )
+    .await;
     click(&c, "#new-assessment button[type=submit]").await;
     let text = page_text(&c).await;
-    assert!(text.contains("下書き") && text.contains("未検証"), "state and unverified marks shown");
+    assert!(
+        text.contains("下書き") && text.contains("未検証"),
+        "state and unverified marks shown"
+    );
 
     // Answer the first three ★3 requirements; evidence for the first: a file and a link.
     let evidence = std::env::temp_dir().join(format!("sanso-evidence-{}.txt", std::process::id()));
     std::fs::write(&evidence, "情報セキュリティ基本方針 第2版").unwrap();
     let statuses = ["implemented", "partial", "not_implemented"];
-    let comments = ["基本方針を策定し全社に周知", "一部の拠点のみ実施", "来期に計画"];
+    let comments = [
+        "基本方針を策定し全社に周知",
+        "一部の拠点のみ実施",
+        "来期に計画",
+    ];
     for (i, rid) in star3.iter().take(3).enumerate() {
-        pick(&c, &format!("select[name=\"s.{rid}\"] option[value=\"{}\"]", statuses[i])).await;
+        pick(
+            &c,
+            &format!("select[name=\"s.{rid}\"] option[value=\"{}\"]", statuses[i]),
+        )
+        .await;
         fill(&c, &format!("textarea[name=\"c.{rid}\"]"), comments[i]).await;
-        fill(&c, &format!("input[name=\"o.{rid}\"]"), "情報システム部 佐藤").await;
+        fill(
+            &c,
+            &format!("input[name=\"o.{rid}\"]"),
+            "情報システム部 佐藤",
+        )
+        .await;
     }
     let first = &star3[0];
-    fill(&c, &format!("input[name=\"e.{first}\"]"), "https://intra.example.jp/policy").await;
+    fill(
+        &c,
+        &format!("input[name=\"e.{first}\"]"),
+        "https://intra.example.jp/policy",
+    )
+    .await;
     c.find(Locator::Css(&format!("input[name=\"f.{first}\"]")))
         .await
         .unwrap()
@@ -144,9 +187,26 @@ async fn japanese_assessor_answers_star3_and_approver_gets_reports() {
     click(&c, "#save").await;
     let text = page_text(&c).await;
     assert!(text.contains("回答を保存しました"), "{text}");
-    let stored = server.store.get_assessment(&ws.id, c.current_url().await.unwrap().path().rsplit('/').next().unwrap()).await.unwrap();
+    let stored = server
+        .store
+        .get_assessment(
+            &ws.id,
+            c.current_url()
+                .await
+                .unwrap()
+                .path()
+                .rsplit('/')
+                .next()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(stored.answers.len(), 3);
-    let first_answer = stored.answers.iter().find(|a| &a.requirement_id == first).unwrap();
+    let first_answer = stored
+        .answers
+        .iter()
+        .find(|a| &a.requirement_id == first)
+        .unwrap();
     assert_eq!(first_answer.evidence.len(), 2, "file and link attached");
     let id = stored.id.clone();
 
@@ -161,23 +221,39 @@ async fn japanese_assessor_answers_star3_and_approver_gets_reports() {
         .await
         .unwrap();
     click(&c, "#approve").await;
-    assert!(c.current_url().await.unwrap().path().ends_with("/dashboard"));
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/dashboard"));
     let text = page_text(&c).await;
-    assert!(text.contains("承認済み") && text.contains("ダッシュボード"), "{text}");
+    assert!(
+        text.contains("承認済み") && text.contains("ダッシュボード"),
+        "{text}"
+    );
     let points = c.find_all(Locator::Css("#radar svg .point")).await.unwrap();
-    assert!(points.len() >= 3, "radar chart with {} points", points.len());
+    assert!(
+        points.len() >= 3,
+        "radar chart with {} points",
+        points.len()
+    );
     let mut values = Vec::new();
     for p in &points {
         values.push(p.attr("data-value").await.unwrap().unwrap_or_default());
     }
-    assert!(values.iter().any(|v| v != "0.0"), "the answers show on the radar: {values:?}");
+    assert!(
+        values.iter().any(|v| v != "0.0"),
+        "the answers show on the radar: {values:?}"
+    );
     assert!(text.contains(&format!("3 / {}", star3.len())), "progress");
 
     // XLSX questionnaire, downloaded by the browser and read back.
     let (status, media, xlsx) = download(&c, &href_of(&c, "#xlsx-link").await).await;
     assert_eq!(status, 200, "{media}");
     assert!(media.contains("spreadsheetml"));
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx)).expect("an XLSX that opens");
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(xlsx)).expect("an XLSX that opens");
     let mut rows_found = 0;
     for sheet in book.sheet_names().to_vec() {
         let range = book.worksheet_range(&sheet).unwrap();
@@ -202,7 +278,14 @@ async fn japanese_assessor_answers_star3_and_approver_gets_reports() {
         .unwrap()
         .read_to_string(&mut xml)
         .unwrap();
-    for expected in ["2026年度 ★3 自己評価", "承認済み", "部品メーカー", star3[1].as_str(), "一部の拠点のみ実施", "目標レベルに対するギャップ"] {
+    for expected in [
+        "2026年度 ★3 自己評価",
+        "承認済み",
+        "部品メーカー",
+        star3[1].as_str(),
+        "一部の拠点のみ実施",
+        "目標レベルに対するギャップ",
+    ] {
         assert!(xml.contains(expected), "document.xml lacks {expected:?}");
     }
     let _ = std::fs::remove_file(&evidence);

@@ -7,8 +7,8 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use axum::routing::get;
+use axum::Router;
 use sanso_catalog::Lang;
 use sanso_store::assessments::AssessmentState;
 use sanso_store::Workspace;

@@ -22,8 +22,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup, PreEscaped};
 use sanso_catalog::{
-    Answer, AnswerStatus, Catalog, CriterionResult, Group, InferredAnswer, MappingSet,
-    Requirement, ScoringMethod,
+    Answer, AnswerStatus, Catalog, CriterionResult, Group, InferredAnswer, MappingSet, Requirement,
+    ScoringMethod,
 };
 use sanso_core::access::Role;
 use sanso_core::model::FieldError;
@@ -42,7 +42,10 @@ use crate::SharedState;
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/w/{ws}/assessments", get(list_page).post(create))
-        .route("/w/{ws}/assessments/{id}", get(answer_page).post(save_answers))
+        .route(
+            "/w/{ws}/assessments/{id}",
+            get(answer_page).post(save_answers),
+        )
         .route("/w/{ws}/assessments/{id}/adopt", post(adopt))
         .route("/w/{ws}/assessments/{id}/submit", post(submit))
         .route("/w/{ws}/assessments/{id}/approve", post(approve))
@@ -192,11 +195,7 @@ details{margin:.2em 0}summary{cursor:pointer;color:#12355b}
 
 // ---------- list and create ----------
 
-async fn list_page(
-    State(state): State<SharedState>,
-    ui: Ui,
-    Path(ws): Path<String>,
-) -> UiResult {
+async fn list_page(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>) -> UiResult {
     let (_, workspace_row, role) = workspace(&state, &ui, &ws).await?;
     let list = state.store.list_assessments(&ws).await?;
     let catalogs = state.store.list_catalogs(&ws).await?;
@@ -486,11 +485,7 @@ async fn answer_page(
             @if editable { button #save type="submit" { (ui.t("as.save")) } }
         }
     };
-    Ok(ui.page(
-        &record.title,
-        Some((&workspace_row, "assessments")),
-        body,
-    ))
+    Ok(ui.page(&record.title, Some((&workspace_row, "assessments")), body))
 }
 
 fn header_block(
@@ -502,7 +497,10 @@ fn header_block(
     answered: usize,
 ) -> Markup {
     let base_url = base(ws, &record.id);
-    let level = record.target_level.as_deref().and_then(|l| catalog.level(l));
+    let level = record
+        .target_level
+        .as_deref()
+        .and_then(|l| catalog.level(l));
     html! {
         table #summary {
             tr { th { (ui.t("as.catalog")) } td { (tx(ui, &catalog.title)) " " span.muted { (catalog.id) " " (catalog.version) } } }
@@ -596,11 +594,7 @@ fn requirement_row(ctx: &RowCtx, r: &Requirement) -> Markup {
         tx(ui, &r.title)
     };
     let level_criteria: Vec<&sanso_catalog::Criterion> = match ctx.catalog.scoring.method {
-        ScoringMethod::CriteriaMet => ctx
-            .catalog
-            .criteria_at_level(r, None)
-            .into_iter()
-            .collect(),
+        ScoringMethod::CriteriaMet => ctx.catalog.criteria_at_level(r, None).into_iter().collect(),
         _ => Vec::new(),
     };
     let api = api_base(ctx.ws, ctx.id);
@@ -766,7 +760,10 @@ async fn save_answers(
         let Some(requirement) = catalog.find_requirement(&rid) else {
             errors.push(FieldError::new(
                 format!("s.{rid}"),
-                format!("{rid:?} is not a requirement of {} {}", catalog.id, catalog.version),
+                format!(
+                    "{rid:?} is not a requirement of {} {}",
+                    catalog.id, catalog.version
+                ),
             ));
             continue;
         };
@@ -1170,10 +1167,7 @@ async fn compare_page(
         )
         .into());
     }
-    let changes = state
-        .store
-        .compare_assessments(&ws, &id, &q.before)
-        .await?;
+    let changes = state.store.compare_assessments(&ws, &id, &q.before).await?;
     let body = html! {
         style { (PreEscaped(STYLE)) }
         p { a href=(base(&ws, &id)) { "← " (later.title) } }
