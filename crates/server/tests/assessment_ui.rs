@@ -709,3 +709,76 @@ async fn another_workspaces_assessment_is_not_found() {
     );
     s.server.stop().await;
 }
+
+#[tokio::test]
+async fn inferred_answers_show_their_path_and_can_be_adopted() {
+    let s = setup().await;
+    let (web, csrf) = login(&s.server, &s.assessor, false).await;
+    // The ★ self-assessment is answered in full…
+    let star_id = create(&s, &web, &csrf, "★3 answered").await;
+    let answers: Vec<sanso_catalog::Answer> = star()
+        .requirements()
+        .into_iter()
+        .map(|(_, r)| {
+            sanso_catalog::Answer::new(r.id.clone(), sanso_catalog::AnswerStatus::Implemented)
+        })
+        .collect();
+    s.server
+        .store
+        .set_answers(&Actor::cli(), &s.ws, &star_id, answers)
+        .await
+        .unwrap();
+    // …and a CPSF assessment of the same target receives answers through ★ → CSF 2.0 → CPSF.
+    let cpsf = builtin_catalog("cpsf").unwrap();
+    let r = web
+        .post(s.server.url(&format!("/w/{}/assessments", s.ws)))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("title", "CPSF"),
+            ("catalog", &format!("{}@{}", cpsf.id, cpsf.version)),
+            ("level", ""),
+            ("target", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let url = s.server.url(r.headers()["location"].to_str().unwrap());
+    let html = web.get(&url).send().await.unwrap().text().await.unwrap();
+    let inferred = html.matches("data-inferred=").count();
+    assert!(
+        inferred > 0,
+        "some CPSF requirements are inferred from the ★ answers"
+    );
+    assert!(
+        html.contains("nist-csf") || html.contains("→"),
+        "the path is shown"
+    );
+    assert!(html.contains("id=\"adopt-all\""));
+    let r = web
+        .post(format!("{url}/adopt"))
+        .form(&[("_csrf", csrf.as_str()), ("requirement", "*")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let id = url.rsplit('/').next().unwrap();
+    let stored = s.server.store.get_assessment(&s.ws, id).await.unwrap();
+    assert_eq!(
+        stored.answers.len(),
+        inferred,
+        "every inferred answer adopted"
+    );
+    assert!(stored.answers.iter().all(|a| a
+        .comment
+        .starts_with("Adopted from an inferred answer (★3 answered")));
+    // Adopting again finds nothing left to adopt, and says so.
+    let r = web
+        .post(format!("{url}/adopt"))
+        .form(&[("_csrf", csrf.as_str()), ("requirement", "*")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    s.server.stop().await;
+}
