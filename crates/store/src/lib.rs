@@ -18,6 +18,7 @@ pub mod migrations;
 pub mod model;
 mod rows;
 pub mod software;
+pub mod supply;
 pub mod testing;
 pub mod tx;
 pub mod vulns;
