@@ -370,7 +370,7 @@ async fn buyers_ask_suppliers_answer_share_and_revoke() {
     let alpha_assessment = started["assessment_id"].as_str().unwrap().to_string();
     let (s, v) = alpha
         .put(&format!("/workspaces/{}/assessments/{alpha_assessment}/answers", w.alpha_ws),
-            serde_json::to_value(star3_answers()).unwrap())
+            json!({"answers": star3_answers()}))
         .await;
     assert_eq!(s, 200, "{v}");
     let (s, v) = alpha.post(&format!("{inc}/share"), json!({"consent": false})).await;
