@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 
 use calamine::{Reader, Xlsx};
-use common::TestServer;
+use common::{browser_client, csrf_of, TestServer};
 use sanso_catalog::{Answer, AnswerStatus, CriterionResult};
 use serde_json::{json, Value};
 
@@ -169,7 +169,6 @@ fn fill(bytes: &[u8], cells: &[(String, &str)]) -> Vec<u8> {
 }
 
 struct World {
-    buyer_ws: String,
     buyer_node: String,
     alpha: Value,
     beta: Value,
@@ -267,7 +266,6 @@ async fn world(server: &TestServer, buyer: &Api<'_>, buyer_ws: &str) -> World {
     assert_eq!(joined["workspace_created"], false);
     assert_eq!(joined["workspace"]["id"], beta_ws.as_str());
     World {
-        buyer_ws: buyer_ws.to_string(),
         buyer_node: id(&b),
         alpha: alpha["link"].clone(),
         beta: beta["link"].clone(),
@@ -658,5 +656,131 @@ async fn cycles_deleted_suppliers_and_bad_requests_are_refused_whole() {
         .post("/supplier-invitations/not-a-secret/accept", json!({"display_name": "X", "password": "a long password"}))
         .await;
     assert_eq!(s, 404);
+    server.stop().await;
+}
+
+async fn sign_in(server: &TestServer, email: &str, password: &str) -> reqwest::Client {
+    let web = browser_client();
+    let page = web.get(server.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let r = web
+        .post(server.url("/login"))
+        .form(&[("_csrf", csrf.as_str()), ("email", email), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    web
+}
+
+async fn page(web: &reqwest::Client, server: &TestServer, path: &str) -> (u16, String) {
+    let r = web.get(server.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn form(web: &reqwest::Client, server: &TestServer, from: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let (_, html) = page(web, server, from).await;
+    let csrf = csrf_of(&html);
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let r = web.post(server.url(path)).form(&all).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_supplier_joins_and_answers_in_the_web_ui_and_sees_nothing_else() {
+    let server = TestServer::start().await;
+    let (_, buyer_ws, client) = server
+        .user_with_workspace("lead@buyer.example", "Buyer Manufacturing")
+        .await;
+    let buyer = Api {
+        server: &server,
+        client,
+    };
+    let w = world(&server, &buyer, &buyer_ws).await;
+    let reqs = format!("/workspaces/{buyer_ws}/supply-requests");
+    let (_, ra) = buyer
+        .post(&reqs, json!({"link_id": id(&w.alpha), "catalog_id": "meti-star-draft", "level": "star3", "due_date": "2999-01-01"}))
+        .await;
+    let (_, rb) = buyer
+        .post(&reqs, json!({"link_id": id(&w.beta), "catalog_id": "meti-star-draft", "level": "star3", "due_date": "2999-01-01"}))
+        .await;
+
+    // A new supplier joins through the invitation page: account, workspace and session at once.
+    let (_, gamma) = buyer
+        .post(&format!("/workspaces/{buyer_ws}/supplier-links"), json!({"name": "Gamma Castings", "contact_email": "g@gamma.example"}))
+        .await;
+    let invite = format!("/supplier-invitation/{}", gamma["invitation_secret"].as_str().unwrap());
+    let web = browser_client();
+    let (s, html) = page(&web, &server, &invite).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Buyer Manufacturing") && html.contains("Gamma Castings"));
+    let (s, _) = form(&web, &server, &invite, &invite,
+        &[("display_name", "Gamma Admin"), ("password", "gamma long password"), ("workspace_name", "ガンマ鋳造")]).await;
+    assert_eq!(s, 303);
+    let gamma_ws = server.store.get_supplier_link(&buyer_ws, &id(&gamma["link"])).await.unwrap().supplier_workspace_id.unwrap();
+    let (s, html) = page(&web, &server, &format!("/w/{gamma_ws}/suppliers")).await;
+    assert_eq!(s, 200, "signed in to the new workspace");
+    assert!(html.contains("ガンマ鋳造"));
+
+    // Alpha answers in the UI, in Japanese.
+    let web = sign_in(&server, "alpha@supplier.example", "alpha long password").await;
+    web.get(server.url("/lang/ja")).send().await.unwrap();
+    let home = format!("/w/{}/suppliers", w.alpha_ws);
+    let (s, html) = page(&web, &server, &home).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("取引先からの依頼") && html.contains("Buyer Manufacturing"), "Japanese guidance and the request");
+    let inc = format!("/w/{}/suppliers/incoming/{}", w.alpha_ws, id(&ra));
+    let (s, html) = page(&web, &server, &inc).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("回答を始める"));
+    let (s, _) = form(&web, &server, &inc, &format!("{inc}/start"), &[]).await;
+    assert_eq!(s, 303);
+    let (_, html) = page(&web, &server, &inc).await;
+    let aid = server.store.incoming_assessment_id(&w.alpha_ws, &id(&ra)).await.unwrap();
+    assert!(html.contains(&format!("/w/{}/assessments/{aid}", w.alpha_ws)), "links to the assessment pages");
+    assert!(html.contains("questionnaire.xlsx"), "offers the Excel questionnaire");
+    let alpha_api = Api { server: &server, client: client_for(&server, &w.alpha_user).await };
+    let (s, _) = alpha_api
+        .put(&format!("/workspaces/{}/assessments/{aid}/answers", w.alpha_ws), json!({"answers": star3_answers()}))
+        .await;
+    assert_eq!(s, 200);
+    let (s, html) = form(&web, &server, &inc, &format!("{inc}/share"), &[]).await;
+    assert_eq!(s, 422, "no consent, no share");
+    assert!(html.contains("consent"));
+    let (s, _) = form(&web, &server, &inc, &format!("{inc}/share"), &[("consent", "1")]).await;
+    assert_eq!(s, 303);
+    let board = buyer.ok(&reqs).await;
+    assert_eq!(board["counts"]["submitted"], 1);
+    let share_id = board["requests"].as_array().unwrap().iter().find(|r| r["id"] == id(&ra).as_str()).unwrap()["share_id"].as_str().unwrap().to_string();
+
+    // By UI too, the supplier sees nothing of the buyer or of Beta, whatever id it tries.
+    for path in [
+        format!("/w/{buyer_ws}/suppliers"),
+        format!("/w/{buyer_ws}/suppliers/shares/{share_id}"),
+        format!("/w/{buyer_ws}/suppliers/weak-links"),
+        format!("/w/{}/suppliers/shares/{share_id}", w.alpha_ws),
+        format!("/w/{}/suppliers/incoming/{}", w.alpha_ws, id(&rb)),
+        format!("/w/{}/suppliers/incoming/{}", w.beta_ws, id(&rb)),
+        format!("/w/{}/suppliers", w.beta_ws),
+    ] {
+        let (s, _) = page(&web, &server, &path).await;
+        assert_eq!(s, 404, "{path}");
+    }
+    // The buyer reviews it in the UI; after Alpha revokes, the page is gone.
+    let buyer_web = sign_in(&server, "lead@buyer.example", "a long password").await;
+    let review = format!("/w/{buyer_ws}/suppliers/shares/{share_id}");
+    let (s, html) = page(&buyer_web, &server, &review).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Alpha Parts"));
+    let (s, _) = form(&web, &server, &home, &format!("/w/{}/suppliers/shares-given/{share_id}/revoke", w.alpha_ws), &[]).await;
+    assert_eq!(s, 303);
+    let (s, _) = page(&buyer_web, &server, &review).await;
+    assert_eq!(s, 404);
+    // The weak-links page renders for the buyer (diagram, exposure, what-if, impact).
+    let alpha_node = w.alpha["node_id"].as_str().unwrap();
+    let (s, html) = page(&buyer_web, &server, &format!("/w/{buyer_ws}/suppliers/weak-links?change=star4&node={alpha_node}&impact={alpha_node}&mode=stopped")).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("what-if-result") && html.contains("impact-result") && html.contains("weak-links.svg"));
     server.stop().await;
 }
