@@ -52,13 +52,17 @@ pub enum InvitationPurpose {
     Setup,
     /// Joins a workspace, creating an account if the invitee has none.
     Member,
+    /// A buyer's invitation to a supplier (`crate::supply`): creates the supplier's account and
+    /// workspace if needed and links that workspace to the buyer's supplier; never joins the buyer.
+    Supplier,
 }
 
 impl InvitationPurpose {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             InvitationPurpose::Setup => "setup",
             InvitationPurpose::Member => "member",
+            InvitationPurpose::Supplier => "supplier",
         }
     }
 }
@@ -536,6 +540,7 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let purpose = match text(&row, "purpose")?.as_str() {
             "setup" => InvitationPurpose::Setup,
+            "supplier" => InvitationPurpose::Supplier,
             _ => InvitationPurpose::Member,
         };
         Ok(Some(Invitation {
@@ -678,7 +683,7 @@ pub(crate) async fn insert_user(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_invitation(
+pub(crate) async fn insert_invitation(
     tx: &mut crate::tx::WriteTx,
     secret: &str,
     purpose: InvitationPurpose,

@@ -182,11 +182,11 @@ pub struct AssessmentScore {
     pub gaps: Vec<Gap>,
 }
 
-const ASSESSMENT_COLUMNS: &str = "id, workspace_id, catalog_id, catalog_version, target_node_id, target_level, title, state, review_comment, created_at, updated_at";
+pub(crate) const ASSESSMENT_COLUMNS: &str = "id, workspace_id, catalog_id, catalog_version, target_node_id, target_level, title, state, review_comment, created_at, updated_at";
 const ANSWER_COLUMNS: &str =
     "requirement_id, status, score, comment, owner, due, evidence, criteria";
 
-fn assessment_from_row(row: &AnyRow) -> Result<AssessmentRecord> {
+pub(crate) fn assessment_from_row(row: &AnyRow) -> Result<AssessmentRecord> {
     let state = text(row, "state")?;
     Ok(AssessmentRecord {
         id: text(row, "id")?,
@@ -318,7 +318,7 @@ fn check_answer_fields(answers: &[Answer]) -> Vec<FieldError> {
     errors
 }
 
-async fn get_assessment_in(
+pub(crate) async fn get_assessment_in(
     tx: &mut WriteTx,
     workspace_id: &str,
     id: &str,
@@ -334,7 +334,7 @@ async fn get_assessment_in(
     assessment_from_row(&row)
 }
 
-async fn answers_in(conn: &mut sqlx::AnyConnection, assessment_id: &str) -> Result<Vec<Answer>> {
+pub(crate) async fn answers_in(conn: &mut sqlx::AnyConnection, assessment_id: &str) -> Result<Vec<Answer>> {
     let rows = sqlx::query(&format!(
         "SELECT {ANSWER_COLUMNS} FROM assessment_answers WHERE assessment_id = $1 ORDER BY requirement_id"
     ))
@@ -344,7 +344,7 @@ async fn answers_in(conn: &mut sqlx::AnyConnection, assessment_id: &str) -> Resu
     rows.iter().map(answer_from_row).collect()
 }
 
-async fn upsert_answer(tx: &mut WriteTx, assessment_id: &str, a: &Answer, now: &str) -> Result<()> {
+pub(crate) async fn upsert_answer(tx: &mut WriteTx, assessment_id: &str, a: &Answer, now: &str) -> Result<()> {
     let evidence = serde_json::to_string(&a.evidence)
         .map_err(|e| StoreError::invalid("evidence", e.to_string()))?;
     let criteria = serde_json::to_string(&a.criteria)
@@ -528,7 +528,7 @@ impl Store {
     }
 
     /// Makes sure a built-in catalog answered by an assessment is stored (once per installation).
-    async fn keep_builtin(&self, tx: &mut WriteTx, actor: &Actor, catalog: &Catalog) -> Result<()> {
+    pub(crate) async fn keep_builtin(&self, tx: &mut WriteTx, actor: &Actor, catalog: &Catalog) -> Result<()> {
         let document = serde_json::to_string(catalog)
             .map_err(|e| StoreError::invalid("(catalog)", e.to_string()))?;
         let title = serde_json::to_string(&catalog.title)

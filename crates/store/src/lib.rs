@@ -19,6 +19,7 @@ pub mod model;
 pub mod plans;
 mod rows;
 pub mod software;
+pub mod supply;
 pub mod testing;
 pub mod tx;
 pub mod vulns;

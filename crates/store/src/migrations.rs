@@ -325,6 +325,83 @@ CREATE INDEX plan_items_assessment ON plan_items(assessment_id, requirement_id);
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 7,
+        name: "supplier links, supplier requests and their events, consented assessment shares",
+        // supplier_links.node_id is NULL once the supplier's node is deleted from the buyer's model:
+        // the link and its history stay, but no new request can be sent to it.
+        // Flags are BIGINT 0/1; tolerable_outage_hours is -1 when the buyer has not said.
+        common: r#"
+CREATE TABLE supplier_links (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    node_id TEXT REFERENCES nodes(id) ON DELETE SET NULL,
+    supplier_workspace_id TEXT REFERENCES workspaces(id) ON DELETE SET NULL,
+    invitation_id TEXT,
+    name TEXT NOT NULL,
+    contact_email TEXT NOT NULL,
+    supplies TEXT NOT NULL,
+    buyer_data TEXT NOT NULL,
+    confidential_data BIGINT NOT NULL,
+    network_access BIGINT NOT NULL,
+    remote_access BIGINT NOT NULL,
+    onsite_work BIGINT NOT NULL,
+    tolerable_outage_hours BIGINT NOT NULL,
+    outage_stops_us BIGINT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX supplier_links_workspace ON supplier_links(workspace_id, name);
+CREATE INDEX supplier_links_supplier ON supplier_links(supplier_workspace_id);
+CREATE TABLE supply_requests (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    link_id TEXT NOT NULL REFERENCES supplier_links(id) ON DELETE CASCADE,
+    catalog_id TEXT NOT NULL,
+    catalog_version TEXT NOT NULL,
+    level TEXT,
+    due_date TEXT NOT NULL,
+    message TEXT NOT NULL,
+    state TEXT NOT NULL,
+    assessment_id TEXT,
+    share_id TEXT,
+    inferred BIGINT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX supply_requests_workspace ON supply_requests(workspace_id, created_at);
+CREATE INDEX supply_requests_link ON supply_requests(link_id);
+CREATE TABLE supply_request_events (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL REFERENCES supply_requests(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    side TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX supply_request_events_request ON supply_request_events(request_id, at);
+CREATE TABLE assessment_shares (
+    id TEXT PRIMARY KEY,
+    supplier_workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    buyer_workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    request_id TEXT REFERENCES supply_requests(id) ON DELETE SET NULL,
+    assessment_id TEXT REFERENCES assessments(id) ON DELETE SET NULL,
+    catalog_id TEXT NOT NULL,
+    catalog_version TEXT NOT NULL,
+    level TEXT,
+    inferred BIGINT NOT NULL,
+    third_party_evaluated BIGINT NOT NULL,
+    evaluator TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    shared_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX assessment_shares_supplier ON assessment_shares(supplier_workspace_id, shared_at);
+CREATE INDEX assessment_shares_buyer ON assessment_shares(buyer_workspace_id, shared_at);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -28,7 +28,7 @@ pub struct Member {
     pub joined_at: String,
 }
 
-fn workspace_from_row(row: &AnyRow) -> Result<Workspace> {
+pub(crate) fn workspace_from_row(row: &AnyRow) -> Result<Workspace> {
     Ok(Workspace {
         id: text(row, "id")?,
         name: text(row, "name")?,

@@ -23,6 +23,9 @@
 //!    `open_gaps` to none);
 //! 3. otherwise **0**: nothing known earns no credit.
 //!
+//! A supplier linked through `api/supply_flow.rs` whose latest answers the buyer accepted gets its
+//! protection from that trust score instead (written as `attributes.protection` before building).
+//!
 //! Optional `attributes.entry_likelihood` ∈ [0, 1] (default 1) and `attributes.value` > 0
 //! (weight of a critical asset, default 1) are passed through. A bad value answers 422 with
 //! the field `nodes[<id>].attributes.<name>` and the node's name in the message.
@@ -403,9 +406,11 @@ pub fn build_graph(nodes: &[Node], connections: &[Connection]) -> Result<ChainGr
     })
 }
 
-async fn load(state: &SharedState, p: &crate::auth::Principal, ws: &str) -> ApiResult<ChainGraph> {
+pub(crate) async fn load(state: &SharedState, p: &crate::auth::Principal, ws: &str) -> ApiResult<ChainGraph> {
     workspace_access(state, p, ws).await?;
-    let nodes = state.store.list_nodes(ws).await?;
+    let mut nodes = state.store.list_nodes(ws).await?;
+    // Trust from accepted supplier answers sets those suppliers' protection (api/supply_flow.rs).
+    super::supply_flow::overlay_trust(state, ws, &mut nodes).await?;
     let connections = state.store.list_connections(ws).await?;
     build_graph(&nodes, &connections)
 }
@@ -493,7 +498,7 @@ fn bounded(name: &str, v: Option<usize>, default: usize, max: usize) -> ApiResul
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/supply/exposure", tag = "supply", params(("ws" = String, Path), ExposureQuery),
     responses((status = 200, body = ExposureOut), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub(super) async fn exposure(
+pub(crate) async fn exposure(
     State(state): State<SharedState>,
     ApiUser(p): ApiUser,
     Path(ws): Path<String>,
@@ -575,7 +580,7 @@ pub struct CriticalityOut {
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/supply/criticality", tag = "supply", params(("ws" = String, Path), CriticalityQuery),
     responses((status = 200, body = CriticalityOut), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub(super) async fn criticality(
+pub(crate) async fn criticality(
     State(state): State<SharedState>,
     ApiUser(p): ApiUser,
     Path(ws): Path<String>,
@@ -670,7 +675,7 @@ pub struct WhatIfOut {
 
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/supply/what-if", tag = "supply", params(("ws" = String, Path)), request_body = WhatIfInput,
     responses((status = 200, body = WhatIfOut), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub(super) async fn what_if(
+pub(crate) async fn what_if(
     State(state): State<SharedState>,
     ApiUser(p): ApiUser,
     Path(ws): Path<String>,
@@ -777,7 +782,7 @@ pub struct ImpactOut {
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/supply/impact", tag = "supply", params(("ws" = String, Path), ImpactQuery),
     responses((status = 200, body = ImpactOut), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub(super) async fn impact(
+pub(crate) async fn impact(
     State(state): State<SharedState>,
     ApiUser(p): ApiUser,
     Path(ws): Path<String>,
@@ -851,7 +856,7 @@ fn cycle_error(g: &ChainGraph) -> Option<ApiError> {
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/supply/tiers", tag = "supply", params(("ws" = String, Path)),
     responses((status = 200, body = TiersOut), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "supplier cycle or no buyer")))]
-pub(super) async fn tiers(
+pub(crate) async fn tiers(
     State(state): State<SharedState>,
     ApiUser(p): ApiUser,
     Path(ws): Path<String>,
@@ -914,7 +919,8 @@ pub(super) async fn star_request(
 ) -> ApiResult<Json<StarOut>> {
     workspace_access(&state, &p, &ws).await?;
     let supplier_node = state.store.get_node(&ws, &q.supplier).await?;
-    let nodes = state.store.list_nodes(&ws).await?;
+    let mut nodes = state.store.list_nodes(&ws).await?;
+    super::supply_flow::overlay_trust(&state, &ws, &mut nodes).await?;
     let connections = state.store.list_connections(&ws).await?;
     let g = build_graph(&nodes, &connections)?;
     let v = g.node(&q.supplier)?;
@@ -1019,7 +1025,7 @@ pub struct SvgQuery {
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/supply/weak-links.svg", tag = "supply", params(("ws" = String, Path), SvgQuery),
     responses((status = 200, content_type = "image/svg+xml", description = "The chain coloured by protection, the most likely attack paths in red"),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub(super) async fn weak_links_svg(
+pub(crate) async fn weak_links_svg(
     State(state): State<SharedState>,
     ApiUser(p): ApiUser,
     Path(ws): Path<String>,

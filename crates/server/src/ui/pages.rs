@@ -138,7 +138,7 @@ struct LoginForm {
     next: Option<String>,
 }
 
-fn session_response(state: &SharedState, secret: &str, to: &str) -> Response {
+pub(super) fn session_response(state: &SharedState, secret: &str, to: &str) -> Response {
     let mut r = see_other(to);
     let c = set_cookie(
         SESSION_COOKIE,
