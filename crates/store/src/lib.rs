@@ -14,6 +14,7 @@ pub mod audit;
 pub mod backup;
 pub mod blobs;
 pub mod dataflows;
+pub mod findings;
 pub mod migrations;
 pub mod model;
 pub mod plans;

@@ -402,6 +402,72 @@ CREATE INDEX assessment_shares_buyer ON assessment_shares(buyer_workspace_id, sh
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 8,
+        name: "VEX documents and statements, triage of findings, licence policy",
+        common: r#"
+CREATE TABLE vex_documents (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    blob_sha256 TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    format TEXT NOT NULL,
+    author TEXT,
+    document_ref TEXT,
+    document_time TEXT,
+    scope_product_id TEXT REFERENCES products(id) ON DELETE CASCADE,
+    scope_version_id TEXT REFERENCES product_versions(id) ON DELETE CASCADE,
+    statement_count BIGINT NOT NULL,
+    warnings TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL
+);
+CREATE INDEX vex_documents_workspace ON vex_documents(workspace_id, uploaded_at);
+CREATE TABLE vex_statements (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    document_id TEXT NOT NULL REFERENCES vex_documents(id) ON DELETE CASCADE,
+    seq BIGINT NOT NULL,
+    vulnerability_id TEXT NOT NULL,
+    vulnerability_aliases TEXT NOT NULL,
+    products TEXT NOT NULL,
+    subcomponents TEXT NOT NULL,
+    scope_product_id TEXT,
+    scope_version_id TEXT,
+    status TEXT NOT NULL,
+    justification TEXT,
+    impact_statement TEXT,
+    action_statement TEXT,
+    statement_time TEXT,
+    source TEXT
+);
+CREATE INDEX vex_statements_workspace ON vex_statements(workspace_id, vulnerability_id);
+CREATE INDEX vex_statements_document ON vex_statements(document_id, seq);
+CREATE TABLE triage_events (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    version_id TEXT REFERENCES product_versions(id) ON DELETE SET NULL,
+    vulnerability_id TEXT NOT NULL,
+    vulnerability_ids TEXT NOT NULL,
+    component_key TEXT NOT NULL,
+    state TEXT NOT NULL,
+    justification TEXT,
+    comment TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX triage_events_product ON triage_events(workspace_id, product_id, component_key);
+CREATE TABLE licence_policies (
+    workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+    policy TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The newest schema version this build knows.
