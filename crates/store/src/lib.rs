@@ -16,11 +16,13 @@ pub mod blobs;
 pub mod dataflows;
 pub mod migrations;
 pub mod model;
+pub mod portfolio;
 mod rows;
 pub mod software;
 pub mod testing;
 pub mod tx;
 pub mod vulns;
+pub mod webhooks;
 pub mod workspaces;
 
 use std::path::{Path, PathBuf};
@@ -116,6 +118,8 @@ pub struct Store {
     backend: Backend,
     blobs: blobs::BlobStore,
     data_dir: PathBuf,
+    /// The loaded OSV matcher, shared by scans until the advisories change (see `vulns`).
+    osv_cache: vulns::OsvCache,
 }
 
 impl Store {
@@ -170,6 +174,7 @@ impl Store {
             backend,
             blobs,
             data_dir: config.data_dir.clone(),
+            osv_cache: vulns::OsvCache::default(),
         })
     }
 

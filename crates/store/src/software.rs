@@ -28,7 +28,7 @@ use crate::{Result, Store, StoreError};
 /// The largest SBOM [`Store::ingest_sbom`] reads (the server's body limit usually stops uploads earlier).
 pub const MAX_SBOM_BYTES: u64 = 1 << 30;
 
-/// Component rows written per INSERT statement (12 parameters each, well under both backends' limits).
+/// Component rows written per INSERT statement (13 parameters each, well under both backends' limits).
 const COMPONENT_BATCH: usize = 400;
 
 const PRODUCT_COLUMNS: &str =
@@ -39,7 +39,7 @@ const SBOM_COLUMNS: &str =
      component_count, components_read, metadata, dependencies, warnings, ingested_at";
 const COMPONENT_COLUMNS: &str =
     "sbom_id, seq, workspace_id, bom_ref, name, version, component_group, purl, ecosystem, \
-     licenses, hashes, details";
+     licenses, hashes, details, package_key";
 
 /// A product (firmware, application, device …) made or received by the workspace's organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -350,6 +350,8 @@ struct ComponentRow {
     licenses: String,
     hashes: String,
     details: String,
+    /// `<OSV ecosystem>/<normalised name>`, the portfolio's lookup key (see `crate::portfolio`).
+    package_key: Option<String>,
 }
 
 impl ComponentRow {
@@ -380,6 +382,7 @@ impl ComponentRow {
             purl_as_written,
         };
         ComponentRow {
+            package_key: canonical.as_deref().and_then(crate::portfolio::package_key_of_purl),
             bom_ref: c.bom_ref,
             name: c.name,
             version: c.version,
@@ -401,7 +404,7 @@ fn insert_sql(rows: usize) -> String {
             sql.push_str(", ");
         }
         sql.push('(');
-        for c in 0..12 {
+        for c in 0..13 {
             if c > 0 {
                 sql.push_str(", ");
             }
@@ -449,7 +452,8 @@ async fn insert_components(
                 .bind(row.ecosystem)
                 .bind(row.licenses)
                 .bind(row.hashes)
-                .bind(row.details);
+                .bind(row.details)
+                .bind(row.package_key);
             seq += 1;
         }
         q.execute(tx.conn()).await?;
