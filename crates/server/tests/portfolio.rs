@@ -289,7 +289,7 @@ async fn uploads_over_the_limit_truncated_sboms_and_zip_bombs_store_nothing() {
     // Duplicates are merged while streaming, and reported.
     let dup = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
       {"type":"library","name":"a","version":"1","purl":"pkg:cargo/a@1"},
-      {"type":"library","name":"a","version":"1","purl":"pkg:cargo/A@1"},
+      {"type":"library","bom-ref":"again","name":"a","version":"1","purl":"pkg:cargo/a@1"},
       {"type":"library","name":"b","version":"2","purl":"pkg:cargo/b@2"}]}"#;
     let r = admin.post(&sboms_url).body(dup).send().await.unwrap();
     assert_eq!(r.status(), 201);
