@@ -113,6 +113,18 @@ impl ApiError {
         )
     }
 
+    /// An upload over the configured `--upload-limit`.
+    pub fn upload_too_large(limit: u64) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Upload too large",
+            format!(
+                "the upload exceeds the limit of {limit} bytes (server option --upload-limit / SANSO_UPLOAD_LIMIT)"
+            ),
+        )
+    }
+
     pub fn problem(&self) -> Problem {
         Problem {
             problem_type: format!("urn:sanso:problem:{}", self.kind),

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exchange;
 pub mod i18n;
 pub mod ui;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,6 +35,9 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The largest file upload (SBOM, OSV archive) accepted, in bytes; uploads are streamed to a
+    /// temporary file, so this may be far above `body_limit`.
+    pub upload_limit: u64,
 }
 
 impl Default for ServerConfig {
@@ -42,6 +46,7 @@ impl Default for ServerConfig {
             public_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             body_limit: 10 * 1024 * 1024,
+            upload_limit: 2 << 30,
         }
     }
 }
@@ -97,12 +102,17 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(store.clone(), config);
-    axum::serve(
+    let (stop_worker, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(webhooks::run(store.clone(), stop_rx));
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await?;
+    .await;
+    let _ = stop_worker.send(true);
+    let _ = worker.await;
+    served?;
     store.close().await;
     Ok(())
 }

@@ -56,6 +56,42 @@ impl BlobStore {
         Ok(sha)
     }
 
+    /// Stores a file's content, hashing while copying (never the whole file in memory).
+    /// Returns its SHA-256 and size.
+    pub fn put_file(&self, source: &std::path::Path) -> Result<(String, u64)> {
+        use std::io::Read;
+        let mut input = std::fs::File::open(source).map_err(|e| StoreError::io(source, e))?;
+        std::fs::create_dir_all(&self.root).map_err(|e| StoreError::io(&self.root, e))?;
+        let mut tmp =
+            tempfile::NamedTempFile::new_in(&self.root).map_err(|e| StoreError::io(&self.root, e))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = input.read(&mut buf).map_err(|e| StoreError::io(source, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n])
+                .map_err(|e| StoreError::io(&self.root, e))?;
+            size += n as u64;
+        }
+        let sha = hex::encode(hasher.finalize());
+        let path = self.path_of(&sha)?;
+        if path.exists() {
+            return Ok((sha, size));
+        }
+        let dir = path.parent().unwrap_or(&self.root).to_path_buf();
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| StoreError::io(&dir, e))?;
+        tmp.persist(&path)
+            .map_err(|e| StoreError::io(&path, e.error))?;
+        Ok((sha, size))
+    }
+
     pub fn get(&self, sha256: &str) -> Result<Vec<u8>> {
         let path = self.path_of(sha256)?;
         match std::fs::read(&path) {

@@ -18,12 +18,14 @@ pub mod findings;
 pub mod migrations;
 pub mod model;
 pub mod plans;
+pub mod portfolio;
 mod rows;
 pub mod software;
 pub mod supply;
 pub mod testing;
 pub mod tx;
 pub mod vulns;
+pub mod webhooks;
 pub mod workspaces;
 
 use std::path::{Path, PathBuf};
@@ -119,6 +121,8 @@ pub struct Store {
     backend: Backend,
     blobs: blobs::BlobStore,
     data_dir: PathBuf,
+    /// The loaded OSV matcher, shared by scans until the advisories change (see `vulns`).
+    osv_cache: vulns::OsvCache,
 }
 
 impl Store {
@@ -173,6 +177,7 @@ impl Store {
             backend,
             blobs,
             data_dir: config.data_dir.clone(),
+            osv_cache: vulns::OsvCache::default(),
         })
     }
 

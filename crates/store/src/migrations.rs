@@ -468,6 +468,57 @@ CREATE TABLE licence_policies (
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 9,
+        name: "portfolio findings (package keys on components), webhooks and their deliveries",
+        // `package_key` is `<OSV ecosystem>/<normalised name>`: one indexed lookup per affected
+        // package of a new advisory finds every candidate row across all workspaces.
+        common: r#"
+ALTER TABLE sbom_components ADD COLUMN package_key TEXT;
+CREATE INDEX sbom_components_package_key ON sbom_components(package_key);
+CREATE TABLE portfolio_findings (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    version_id TEXT NOT NULL REFERENCES product_versions(id) ON DELETE CASCADE,
+    advisory_id TEXT NOT NULL,
+    purl TEXT NOT NULL,
+    package_key TEXT NOT NULL,
+    component_version TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    found_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX portfolio_findings_identity ON portfolio_findings(advisory_id, version_id, purl);
+CREATE INDEX portfolio_findings_workspace ON portfolio_findings(workspace_id, found_at);
+CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,
+    active BIGINT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX webhooks_workspace ON webhooks(workspace_id);
+CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts BIGINT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    last_status_code BIGINT NOT NULL,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(workspace_id, webhook_id, created_at);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The newest schema version this build knows.

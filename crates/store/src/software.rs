@@ -28,8 +28,8 @@ use crate::{Result, Store, StoreError};
 /// The largest SBOM [`Store::ingest_sbom`] reads (the server's body limit usually stops uploads earlier).
 pub const MAX_SBOM_BYTES: u64 = 1 << 30;
 
-/// Component rows written per INSERT statement (12 parameters each, well under both backends' limits).
-const COMPONENT_BATCH: usize = 400;
+/// Component rows written per INSERT statement (13 parameters each, well under both backends' limits).
+const COMPONENT_BATCH: usize = 1000;
 
 const PRODUCT_COLUMNS: &str =
     "id, workspace_id, name, description, node_id, created_at, updated_at";
@@ -39,7 +39,7 @@ const SBOM_COLUMNS: &str =
      component_count, components_read, metadata, dependencies, warnings, ingested_at";
 const COMPONENT_COLUMNS: &str =
     "sbom_id, seq, workspace_id, bom_ref, name, version, component_group, purl, ecosystem, \
-     licenses, hashes, details";
+     licenses, hashes, details, package_key";
 
 /// A product (firmware, application, device …) made or received by the workspace's organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -350,6 +350,8 @@ struct ComponentRow {
     licenses: String,
     hashes: String,
     details: String,
+    /// `<OSV ecosystem>/<normalised name>`, the portfolio's lookup key (see `crate::portfolio`).
+    package_key: Option<String>,
 }
 
 impl ComponentRow {
@@ -380,6 +382,7 @@ impl ComponentRow {
             purl_as_written,
         };
         ComponentRow {
+            package_key: canonical.as_deref().and_then(crate::portfolio::package_key_of_purl),
             bom_ref: c.bom_ref,
             name: c.name,
             version: c.version,
@@ -393,6 +396,48 @@ impl ComponentRow {
     }
 }
 
+/// The reader's sink for streamed ingestion: drops repeated identities, prepares rows, and sends
+/// them in batches to the task that writes them.
+struct StreamingSink {
+    seen: std::collections::HashSet<sanso_sbom::dedupe::Identity>,
+    batch: Vec<ComponentRow>,
+    sender: tokio::sync::mpsc::Sender<Vec<ComponentRow>>,
+    read: usize,
+    stored: usize,
+}
+
+type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+impl StreamingSink {
+    fn flush(&mut self) -> std::result::Result<(), SinkError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(COMPONENT_BATCH));
+        // Fails only when the writer stopped (a database error, reported by the writer itself).
+        self.sender
+            .blocking_send(batch)
+            .map_err(|_| "the database stopped accepting components".into())
+    }
+}
+
+impl sanso_sbom::sink::ComponentSink for StreamingSink {
+    fn accept(&mut self, component: Component) -> std::result::Result<(), SinkError> {
+        self.read += 1;
+        if let Some(identity) = sanso_sbom::dedupe::identity(&component) {
+            if !self.seen.insert(identity) {
+                return Ok(());
+            }
+        }
+        self.stored += 1;
+        self.batch.push(ComponentRow::from_component(component));
+        if self.batch.len() >= COMPONENT_BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
 fn insert_sql(rows: usize) -> String {
     let mut sql = format!("INSERT INTO sbom_components ({COMPONENT_COLUMNS}) VALUES ");
     let mut n = 0;
@@ -401,7 +446,7 @@ fn insert_sql(rows: usize) -> String {
             sql.push_str(", ");
         }
         sql.push('(');
-        for c in 0..12 {
+        for c in 0..13 {
             if c > 0 {
                 sql.push_str(", ");
             }
@@ -428,9 +473,24 @@ async fn insert_components(
             .take(COMPONENT_BATCH)
             .map(ComponentRow::from_component)
             .collect();
+        insert_rows(tx, workspace_id, sbom_id, &mut seq, batch, &full_batch).await?;
+    }
+    Ok(())
+}
+
+/// Writes one batch of prepared rows (at most [`COMPONENT_BATCH`]) with one INSERT.
+async fn insert_rows(
+    tx: &mut WriteTx,
+    workspace_id: &str,
+    sbom_id: &str,
+    seq: &mut i64,
+    batch: Vec<ComponentRow>,
+    full_batch: &str,
+) -> Result<()> {
+    {
         let partial;
         let sql = if batch.len() == COMPONENT_BATCH {
-            full_batch.as_str()
+            full_batch
         } else {
             partial = insert_sql(batch.len());
             partial.as_str()
@@ -439,7 +499,7 @@ async fn insert_components(
         for row in batch {
             q = q
                 .bind(sbom_id.to_string())
-                .bind(seq)
+                .bind(*seq)
                 .bind(workspace_id.to_string())
                 .bind(row.bom_ref)
                 .bind(row.name)
@@ -449,8 +509,9 @@ async fn insert_components(
                 .bind(row.ecosystem)
                 .bind(row.licenses)
                 .bind(row.hashes)
-                .bind(row.details);
-            seq += 1;
+                .bind(row.details)
+                .bind(row.package_key);
+            *seq += 1;
         }
         q.execute(tx.conn()).await?;
     }
@@ -876,6 +937,148 @@ impl Store {
         .execute(tx.conn())
         .await?;
         insert_components(&mut tx, workspace_id, &record.id, components).await?;
+        tx.audit(
+            actor,
+            Some(workspace_id),
+            "sbom.ingest",
+            "sbom",
+            &record.id,
+            None,
+            Some(snapshot(&record)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Streams an SBOM file (an upload spooled to disk) into the store: the reader hands each
+    /// component to a sink that drops repeated identities (the first occurrence is kept) and
+    /// sends prepared rows in batches to this task, which writes them with multi-row INSERTs in
+    /// the one write transaction, so no whole-document component list is ever held. A document
+    /// that breaks off or is malformed rolls the transaction back: nothing is stored, and the
+    /// error names where the reader stopped. The original goes to the blob store, hashed while
+    /// copied.
+    pub async fn ingest_sbom_file(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        version_id: &str,
+        path: &std::path::Path,
+        filename: &str,
+    ) -> Result<SbomRecord> {
+        self.get_version(workspace_id, version_id).await?;
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ComponentRow>>(4);
+        let source = path.to_path_buf();
+        let parse = tokio::task::spawn_blocking(move || {
+            let options = ReadOptions {
+                max_bytes: MAX_SBOM_BYTES,
+            };
+            let mut sink = StreamingSink {
+                seen: std::collections::HashSet::new(),
+                batch: Vec::with_capacity(COMPONENT_BATCH),
+                sender,
+                read: 0,
+                stored: 0,
+            };
+            let sbom = sanso_sbom::read_sbom_path_into(&source, &options, &mut sink)?;
+            sink.flush()
+                .map_err(|e| SbomError::Sink {
+                    location: "end of document".into(),
+                    source: e,
+                })?;
+            Ok::<_, SbomError>((sbom, sink.read, sink.stored))
+        });
+        let id = sanso_core::new_id();
+        let now = sanso_core::now_timestamp();
+        let name: String = filename.trim().chars().take(255).collect();
+        let mut tx = self.write().await?;
+        get_version_in(&mut tx, workspace_id, version_id).await?;
+        // The row first (components refer to it); what only the finished parse knows is set below.
+        sqlx::query(&format!(
+            "INSERT INTO sboms ({SBOM_COLUMNS}) VALUES ($1, $2, $3, '', '', '', '', $4, NULL, 0, 0, '{{}}', '[]', '[]', $5)"
+        ))
+        .bind(&id)
+        .bind(workspace_id)
+        .bind(version_id)
+        .bind(&name)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        let full_batch = insert_sql(COMPONENT_BATCH);
+        let mut seq: i64 = 0;
+        while let Some(batch) = receiver.recv().await {
+            insert_rows(&mut tx, workspace_id, &id, &mut seq, batch, &full_batch).await?;
+        }
+        let (sbom, read, stored) = parse
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("SBOM parsing stopped: {e}")))?
+            .map_err(sbom_problem)?;
+        let format = format_name(sbom.format);
+        let encoding = encoding_name(sbom.encoding);
+        let blobs = self.blobs().clone();
+        let original = path.to_path_buf();
+        let (sha, size) = tokio::task::spawn_blocking(move || blobs.put_file(&original))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("storing the original stopped: {e}")))??;
+        sqlx::query(
+            "INSERT INTO blobs (sha256, size, media_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&sha)
+        .bind(size as i64)
+        .bind(media_type(format, encoding))
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        let mut warnings: Vec<SbomWarning> = sbom
+            .warnings
+            .iter()
+            .map(|w| SbomWarning {
+                location: w.location.clone(),
+                message: w.message.clone(),
+            })
+            .collect();
+        if read != stored {
+            warnings.push(SbomWarning {
+                location: "components".into(),
+                message: format!(
+                    "{} duplicate components merged ({read} read, {stored} stored)",
+                    read - stored
+                ),
+            });
+        }
+        let record = SbomRecord {
+            id,
+            workspace_id: workspace_id.to_string(),
+            version_id: version_id.to_string(),
+            blob_sha256: sha,
+            format: format.to_string(),
+            encoding: encoding.to_string(),
+            spec_version: sbom.spec_version.clone(),
+            filename: name,
+            serial: sbom.serial.clone(),
+            component_count: stored as i64,
+            components_read: read as i64,
+            warnings,
+            ingested_at: now,
+        };
+        sqlx::query(
+            "UPDATE sboms SET blob_sha256 = $1, format = $2, encoding = $3, spec_version = $4, serial = $5, \
+             component_count = $6, components_read = $7, metadata = $8, dependencies = $9, warnings = $10 \
+             WHERE id = $11",
+        )
+        .bind(&record.blob_sha256)
+        .bind(&record.format)
+        .bind(&record.encoding)
+        .bind(&record.spec_version)
+        .bind(&record.serial)
+        .bind(record.component_count)
+        .bind(record.components_read)
+        .bind(snapshot(&sbom.metadata))
+        .bind(snapshot(&sbom.dependencies))
+        .bind(snapshot(&record.warnings))
+        .bind(&record.id)
+        .execute(tx.conn())
+        .await?;
         tx.audit(
             actor,
             Some(workspace_id),

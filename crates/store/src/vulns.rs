@@ -7,17 +7,24 @@
 //! replaces an advisory only when the new copy is newer, by the library's own rule, so importing
 //! the same or an older archive changes nothing. The whole import is one transaction.
 //!
-//! [`Store::version_findings`] loads the advisories into a [`sanso_vuln::OsvDatabase`] and scans
-//! the package URLs of every SBOM of the version. Findings are not stored: they always reflect
-//! the advisories and SBOMs in the database at the time of the call.
+//! An import also records the portfolio findings its new or updated advisories cause, in the same
+//! transaction (see [`crate::portfolio`]).
+//!
+//! [`Store::version_findings`] scans the package URLs of every SBOM of the version against a
+//! [`sanso_vuln::OsvDatabase`] that is loaded once and kept ([`OsvCache`]) until the advisory
+//! table changes, so a warm scan does not re-read thousands of advisories. Findings are not
+//! stored: they always reflect the advisories and SBOMs in the database at the time of the call.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 
 use sanso_vuln::db::InsertOutcome;
 use sanso_vuln::{scan, Advisory, OsvDatabase, PackageRef, ScanReport, VexSet, ZipLimits};
 use serde::Serialize;
 
+use crate::portfolio::{record_portfolio_findings, PortfolioUpdate};
 use crate::tx::{snapshot, Actor};
 use crate::{Result, Store, StoreError};
 
@@ -39,7 +46,16 @@ pub struct OsvImportSummary {
     pub withdrawn: usize,
     /// Files that could not be read, each with its name and the reason; the rest was imported.
     pub errors: Vec<String>,
+    /// Findings the new and updated advisories caused across all workspaces.
+    pub portfolio: PortfolioUpdate,
 }
+
+/// The loaded advisories shared by scans, with the stamp of the table they were loaded from
+/// (row count and newest import time). Any change — by this instance or another one on the same
+/// database — changes the stamp, and the next scan reloads. The lock is held while loading so that
+/// concurrent scans after an import wait for one load instead of each doing it.
+#[derive(Clone, Default)]
+pub(crate) struct OsvCache(Arc<tokio::sync::Mutex<Option<(String, Arc<OsvDatabase>)>>>);
 
 fn invalid_osv(e: impl std::fmt::Display) -> StoreError {
     StoreError::invalid("osv", e.to_string())
@@ -56,26 +72,64 @@ impl Store {
     /// limits, stores nothing; individual bad files are listed in the summary and skipped.
     pub async fn import_osv_zip(&self, actor: &Actor, bytes: Vec<u8>) -> Result<OsvImportSummary> {
         let dir = self.data_dir().to_path_buf();
-        let (advisories, mut summary) = tokio::task::spawn_blocking(move || {
+        let file = tokio::task::spawn_blocking(move || {
             let mut file =
                 tempfile::NamedTempFile::new_in(&dir).map_err(|e| StoreError::io(&dir, e))?;
             file.write_all(&bytes)
                 .map_err(|e| StoreError::io(file.path(), e))?;
-            drop(bytes);
-            let mut db = OsvDatabase::new();
-            let report = db
-                .load_zip(file.path(), ZipLimits::default())
-                .map_err(invalid_osv)?;
-            let summary = OsvImportSummary {
-                files_read: report.files_read,
-                errors: report.errors.iter().map(|e| e.to_string()).collect(),
-                ..Default::default()
-            };
-            let advisories: Vec<Advisory> = db.advisories().cloned().collect();
-            Ok::<_, StoreError>((advisories, summary))
+            Ok::<_, StoreError>(file)
         })
         .await
         .map_err(|e| StoreError::Corrupt(format!("OSV import stopped: {e}")))??;
+        self.import_osv_zip_file(actor, file.path()).await
+    }
+
+    /// Imports an OSV zip archive already on disk (an upload streamed to a temporary file).
+    pub async fn import_osv_zip_file(
+        &self,
+        actor: &Actor,
+        path: &Path,
+    ) -> Result<OsvImportSummary> {
+        let path = path.to_path_buf();
+        let loaded = tokio::task::spawn_blocking(move || {
+            let mut db = OsvDatabase::new();
+            let report = db
+                .load_zip(&path, ZipLimits::default())
+                .map_err(invalid_osv)?;
+            Ok::<_, StoreError>((db, report))
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("OSV import stopped: {e}")))??;
+        self.import_loaded(actor, loaded.0, loaded.1).await
+    }
+
+    /// Imports OSV data from a directory tree, a zip archive or one JSON file (the CLI's
+    /// `sanso osv import`).
+    pub async fn import_osv_path(&self, actor: &Actor, path: &Path) -> Result<OsvImportSummary> {
+        let path = path.to_path_buf();
+        let loaded = tokio::task::spawn_blocking(move || {
+            let mut db = OsvDatabase::new();
+            let report = db.load_path(&path).map_err(invalid_osv)?;
+            Ok::<_, StoreError>((db, report))
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("OSV import stopped: {e}")))??;
+        self.import_loaded(actor, loaded.0, loaded.1).await
+    }
+
+    async fn import_loaded(
+        &self,
+        actor: &Actor,
+        db: OsvDatabase,
+        report: sanso_vuln::LoadReport,
+    ) -> Result<OsvImportSummary> {
+        let mut summary = OsvImportSummary {
+            files_read: report.files_read,
+            errors: report.errors.iter().map(|e| e.to_string()).collect(),
+            ..Default::default()
+        };
+        let advisories: Vec<Advisory> = db.advisories().cloned().collect();
+        drop(db);
         let mut tx = self.write().await?;
         let existing: HashMap<String, String> =
             sqlx::query_as::<_, (String, String)>("SELECT id, modified FROM osv_advisories")
@@ -92,6 +146,7 @@ impl Store {
         }
         let now = sanso_core::now_timestamp();
         let mut new_rows = Vec::new();
+        let mut changed: Vec<Advisory> = Vec::new();
         for advisory in advisories {
             let outcome = rule.insert(stub(&advisory.id, &advisory.modified)?);
             if advisory.is_withdrawn() && outcome != InsertOutcome::KeptExisting {
@@ -102,7 +157,13 @@ impl Store {
             match outcome {
                 InsertOutcome::Added => {
                     summary.added += 1;
-                    new_rows.push((advisory.id, advisory.modified, advisory.withdrawn, json));
+                    new_rows.push((
+                        advisory.id.clone(),
+                        advisory.modified.clone(),
+                        advisory.withdrawn.clone(),
+                        json,
+                    ));
+                    changed.push(advisory);
                 }
                 InsertOutcome::Replaced => {
                     summary.updated += 1;
@@ -116,6 +177,7 @@ impl Store {
                     .bind(&advisory.id)
                     .execute(tx.conn())
                     .await?;
+                    changed.push(advisory);
                 }
                 InsertOutcome::KeptExisting => summary.unchanged += 1,
             }
@@ -149,6 +211,7 @@ impl Store {
             }
             q.execute(tx.conn()).await?;
         }
+        summary.portfolio = record_portfolio_findings(&mut tx, actor, &changed).await?;
         tx.audit(
             actor,
             None,
@@ -170,8 +233,26 @@ impl Store {
             .await?)
     }
 
-    /// All stored advisories in one in-memory database, ready for matching.
-    pub async fn osv_database(&self) -> Result<OsvDatabase> {
+    /// All stored advisories in one in-memory database, ready for matching: the cached copy
+    /// while the advisory table is unchanged, else freshly loaded.
+    pub async fn osv_database(&self) -> Result<Arc<OsvDatabase>> {
+        let (count, newest): (i64, Option<String>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(imported_at) FROM osv_advisories")
+                .fetch_one(self.pool())
+                .await?;
+        let stamp = format!("{count}/{}", newest.unwrap_or_default());
+        let mut cache = self.osv_cache.0.lock().await;
+        if let Some((cached, db)) = cache.as_ref() {
+            if *cached == stamp {
+                return Ok(db.clone());
+            }
+        }
+        let db = Arc::new(self.load_osv_database().await?);
+        *cache = Some((stamp, db.clone()));
+        Ok(db)
+    }
+
+    async fn load_osv_database(&self) -> Result<OsvDatabase> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT id, json FROM osv_advisories ORDER BY id")
                 .fetch_all(self.pool())

@@ -12,6 +12,55 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::SharedState;
 
+/// Streams an upload to a temporary file in the data directory, never holding it in memory.
+/// Over `config.upload_limit` (declared `Content-Length` or bytes actually sent) answers 413 and
+/// removes what was written.
+pub async fn stream_to_file(
+    req: Request,
+    state: &SharedState,
+) -> Result<tempfile::NamedTempFile, ApiError> {
+    use http_body_util::BodyExt;
+    use std::io::Write;
+    let limit = state.config.upload_limit;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::upload_too_large(limit));
+    }
+    let dir = state.store.data_dir().to_path_buf();
+    let internal = |e: std::io::Error| {
+        tracing::error!(error = %e, "could not write an upload to a temporary file");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the upload could not be stored temporarily; see the server log",
+        )
+    };
+    let mut file = tempfile::NamedTempFile::new_in(&dir).map_err(internal)?;
+    let mut body = req.into_body();
+    let mut written: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            ApiError::bad_request("(body)", format!("the upload broke off: {e}"))
+        })?;
+        if let Ok(data) = frame.into_data() {
+            written += data.len() as u64;
+            if written > limit {
+                // Dropping the temporary file deletes it.
+                return Err(ApiError::upload_too_large(limit));
+            }
+            // Small synchronous writes to a local file; the chunks are at most a few KiB.
+            file.write_all(&data).map_err(internal)?;
+        }
+    }
+    file.flush().map_err(internal)?;
+    Ok(file)
+}
+
 pub struct ApiJson<T>(pub T);
 
 /// Reads the whole body within the configured limit.

@@ -235,14 +235,14 @@ pub(super) async fn upload_sbom(
     require_edit(role)?;
     // An unknown version answers 404 before the body is read.
     state.store.get_version(&ws, &id).await?;
-    let bytes = body::read_body(req, &state).await?;
+    let file = body::stream_to_file(req, &state).await?;
     let filename = q
         .filename
         .filter(|f| !f.trim().is_empty())
         .unwrap_or_else(|| "sbom".into());
     let record = state
         .store
-        .ingest_sbom(&p.actor, &ws, &id, bytes.to_vec(), &filename)
+        .ingest_sbom_file(&p.actor, &ws, &id, file.path(), &filename)
         .await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
@@ -432,8 +432,11 @@ pub(super) async fn import_osv(
             "importing vulnerability data needs an instance administrator",
         ));
     }
-    let bytes = body::read_body(req, &state).await?;
+    let file = body::stream_to_file(req, &state).await?;
     Ok(Json(
-        state.store.import_osv_zip(&p.actor, bytes.to_vec()).await?,
+        state
+            .store
+            .import_osv_zip_file(&p.actor, file.path())
+            .await?,
     ))
 }
