@@ -14,6 +14,8 @@ pub mod audit;
 pub mod backup;
 pub mod blobs;
 pub mod dataflows;
+pub mod dataflow_rules;
+pub mod device_met;
 pub mod migrations;
 pub mod model;
 mod rows;
