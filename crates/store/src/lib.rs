@@ -15,6 +15,7 @@ pub mod backup;
 pub mod blobs;
 pub mod dataflows;
 pub mod dataflow_rules;
+pub mod demo_workspace;
 pub mod device_met;
 pub mod migrations;
 pub mod model;
