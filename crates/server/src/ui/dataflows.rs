@@ -621,7 +621,7 @@ fn step4(ui: &Ui, base: &str, flow: &DataFlow, risks: &[Risk], can_edit: bool) -
                                         input type="hidden" name="risk" value=(r.id);
                                         select name="status" {
                                             @for s in [RiskStatus::Accepted, RiskStatus::Edited, RiskStatus::Rejected, RiskStatus::Suggested] {
-                                                option value=(s.id()) selected[s == r.status || (r.status == RiskStatus::Suggested && s == RiskStatus::Accepted)] { (status_label(ui, s)) }
+                                                option value=(s.id()) selected[if r.status == RiskStatus::Suggested { s == RiskStatus::Accepted } else { s == r.status }] { (status_label(ui, s)) }
                                             }
                                         }
                                         input type="text" name="title" value=(r.title.get(l)) title=(ui.t("df.edit_title"));
