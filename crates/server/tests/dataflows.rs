@@ -738,3 +738,123 @@ async fn device_colouring_follows_checkboxes_and_assessments_of_its_node() {
     assert_ne!(chart().await, chart_checkbox, "the chart colour follows the share met");
 
 }
+
+/// Signs in through the login form; returns the cookie-keeping client and a CSRF token.
+async fn web_login(server: &TestServer, email: &str) -> (reqwest::Client, String) {
+    let web = common::browser_client();
+    let page = web.get(server.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = common::csrf_of(&page);
+    let r = web
+        .post(server.url("/login"))
+        .form(&[("_csrf", csrf.as_str()), ("email", email), ("password", "a long password"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    (web, csrf)
+}
+
+#[tokio::test]
+async fn device_pages_rate_categorise_and_tick_met_requirements() {
+    let server = TestServer::start().await;
+    let (_, ws, _) = server.user_with_workspace("a@example.com", "Maker").await;
+    let (web, csrf) = web_login(&server, "a@example.com").await;
+    let page = web.get(server.url(&format!("/w/{ws}/devices"))).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("id=\"no-devices\"") && page.contains("id=\"new-device\""));
+
+    let r = web
+        .post(server.url(&format!("/w/{ws}/devices")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Hub at home"),
+            ("product", "hub-100"),
+            ("use_description", "family home"),
+            ("node_id", ""),
+            ("rating.physical.people", "minor"),
+            ("rating.physical.property", "minor"),
+            ("rating.physical.environment", "none"),
+            ("rating.economic", "minor"),
+            ("rating.recoverability", "recoverable"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let id = to.rsplit('/').next().unwrap().to_string();
+    let page = web.get(server.url(&to)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"category-reason\""), "{page}");
+    assert!(page.contains("data-req=\"CPS.AC-1\" data-met=\"false\""), "{page}");
+
+    // Tick one requirement: saved, shown, and counted.
+    let met_form = |tick: bool| {
+        let mut f = vec![
+            ("_csrf", csrf.clone()),
+            ("met_form", "1".to_string()),
+            ("name", "Hub at home".to_string()),
+            ("product", "hub-100".to_string()),
+            ("use_description", "family home".to_string()),
+            ("node_id", String::new()),
+            ("rating.physical.people", "minor".to_string()),
+            ("rating.physical.property", "minor".to_string()),
+            ("rating.physical.environment", "none".to_string()),
+            ("rating.economic", "minor".to_string()),
+            ("rating.recoverability", "recoverable".to_string()),
+        ];
+        if tick {
+            f.push(("met.CPS.AC-1", "1".to_string()));
+        }
+        f
+    };
+    let r = web
+        .post(server.url(&to))
+        .form(&met_form(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = web.get(server.url(&to)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-req=\"CPS.AC-1\" data-met=\"true\""), "{page}");
+    assert_eq!(server.store.get_iot_device(&ws, &id).await.unwrap().met.get("CPS.AC-1"), Some(&true));
+    // Clearing the box (a browser then sends nothing for it) clears it.
+    let r = web.post(server.url(&to)).form(&met_form(false)).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(server.store.get_iot_device(&ws, &id).await.unwrap().met.get("CPS.AC-1"), Some(&false));
+
+    // A rating at the top of the physical axis lands in a higher category.
+    let mut severe = met_form(false);
+    severe.retain(|(k, _)| *k != "met_form");
+    for (k, v) in severe.iter_mut() {
+        if *k == "rating.physical.people" {
+            *v = "critical".into();
+        }
+    }
+    let category_of = |page: &str| {
+        page.split("id=\"category-name\">").nth(1).unwrap().split('<').next().unwrap().to_string()
+    };
+    let mild = category_of(&web.get(server.url(&to)).send().await.unwrap().text().await.unwrap());
+    let before = server.store.get_iot_device(&ws, &id).await.unwrap();
+    let r = web.post(server.url(&to)).form(&severe).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = web.get(server.url(&to)).send().await.unwrap().text().await.unwrap();
+    let after = server.store.get_iot_device(&ws, &id).await.unwrap();
+    assert_ne!(before.rating, after.rating);
+    assert_ne!(category_of(&page), mild, "the same device rated more severely changes category");
+    assert!(page.contains("data-phase=\"disposal\""), "a severe device inherits disposal viewpoints: {page}");
+    let list = web.get(server.url(&format!("/w/{ws}/devices"))).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("id=\"severity-chart\"") && list.contains("Hub at home"));
+
+    // The scheme editor shows faults with their path and stores nothing.
+    let r = web
+        .post(server.url(&format!("/w/{ws}/devices/scheme")))
+        .form(&[("_csrf", csrf.as_str()), ("document", "id: x\nname: 3\naxes: nope\n")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"rules-errors\""), "{page}");
+    assert!(server.store.rules_document(&ws, sanso_store::dataflow_rules::RulesKind::IotScheme).await.unwrap().is_default);
+}
