@@ -12,6 +12,7 @@ use sanso_store::audit::AuditVerification;
 use sanso_store::model::ImportMode;
 use sanso_store::{Actor, Store, StoreConfig};
 
+mod demo;
 mod tools;
 
 #[derive(Parser)]
@@ -95,6 +96,9 @@ enum Command {
     /// Software bills of materials.
     #[command(subcommand)]
     Sbom(SbomCommand),
+    /// Worked examples.
+    #[command(subcommand)]
+    Demo(demo::DemoCommand),
 }
 
 #[derive(Subcommand)]
@@ -337,6 +341,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             tools::resolve_profile(&profile, output.as_deref())
         }
         Command::Sbom(SbomCommand::Scan(args)) => tools::scan_sbom(&args),
+        Command::Demo(command) => demo::run(&open(&cli.location).await?, command).await,
         Command::Model(ModelCommand::Export { workspace, format }) => {
             let store = open(&cli.location).await?;
             store

@@ -259,6 +259,121 @@ pub fn flow_to_xlsx(
     })
 }
 
+/// Writes one workbook for a set of flows (a workspace's register report): sheet `Flows` (each
+/// flow with its risk counts per dimension and status), `Risks` (every flow's register, the flow
+/// named on each row) and `Gaps` (every cross-place gap, the flow named). `lang` picks labels.
+pub fn flows_to_xlsx(
+    flows: &[(DataFlow, Vec<Risk>, Vec<Gap>)],
+    lang: &str,
+) -> Result<Vec<u8>, DataflowError> {
+    use crate::risk::{RiskDimension, RiskStatus};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let err = |sheet: &str| {
+        let sheet = sheet.to_string();
+        move |e: XlsxError| DataflowError::Xlsx {
+            sheet: sheet.clone(),
+            message: e.to_string(),
+        }
+    };
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Flows").map_err(err("Flows"))?;
+    let mut headers = vec![
+        "flow".to_string(),
+        "name".to_string(),
+        "data_set".to_string(),
+        "events".to_string(),
+        "places".to_string(),
+    ];
+    headers.extend(RiskDimension::ALL.iter().map(|d| d.label().get(lang).to_string()));
+    headers.extend(["open", "accepted_or_edited", "rejected", "gaps"].map(String::from));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    write_header(sheet, &header_refs, &bold).map_err(err("Flows"))?;
+    for (i, (flow, risks, gaps)) in flows.iter().enumerate() {
+        let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let live: Vec<&Risk> = risks.iter().filter(|r| r.status != RiskStatus::Rejected).collect();
+        let mut cells = vec![
+            flow.id.clone(),
+            flow.name.clone(),
+            flow.data_set.name.clone(),
+            flow.events.len().to_string(),
+            flow.places.len().to_string(),
+        ];
+        cells.extend(
+            RiskDimension::ALL
+                .iter()
+                .map(|d| live.iter().filter(|r| r.dimension == *d).count().to_string()),
+        );
+        let count = |f: &dyn Fn(&Risk) -> bool| risks.iter().filter(|r| f(r)).count().to_string();
+        cells.push(count(&|r| r.status == RiskStatus::Suggested));
+        cells.push(count(&|r| {
+            matches!(r.status, RiskStatus::Accepted | RiskStatus::Edited)
+        }));
+        cells.push(count(&|r| r.status == RiskStatus::Rejected));
+        cells.push(gaps.len().to_string());
+        write_row(sheet, row, &cells).map_err(err("Flows"))?;
+    }
+    sheet.autofit();
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Risks").map_err(err("Risks"))?;
+    let headers = [
+        "flow", "id", "event", "dimension", "title", "rationale", "rule", "requirements", "status",
+        "note",
+    ];
+    write_header(sheet, &headers, &bold).map_err(err("Risks"))?;
+    let mut row = 1u32;
+    for (flow, risks, _) in flows {
+        for risk in risks {
+            let cells = [
+                flow.name.clone(),
+                risk.id.clone(),
+                risk.event.clone(),
+                risk.dimension.label().get(lang).to_string(),
+                risk.title.get(lang).to_string(),
+                risk.rationale.get(lang).to_string(),
+                risk.rule_id.clone(),
+                risk.requirement_refs.join(", "),
+                risk.status.id().to_string(),
+                risk.note.clone().unwrap_or_default(),
+            ];
+            write_row(sheet, row, &cells).map_err(err("Risks"))?;
+            row = row.saturating_add(1);
+        }
+    }
+    sheet.autofit();
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Gaps").map_err(err("Gaps"))?;
+    let headers = [
+        "flow", "from_place", "to_place", "rule", "requirement", "severity", "explanation",
+    ];
+    write_header(sheet, &headers, &bold).map_err(err("Gaps"))?;
+    let mut row = 1u32;
+    for (flow, _, gaps) in flows {
+        for gap in gaps {
+            let cells = [
+                flow.name.clone(),
+                gap.from_place.clone(),
+                gap.to_place.clone(),
+                gap.rule_id.clone(),
+                gap.requirement.clone(),
+                gap.severity.id().to_string(),
+                gap.explanation.get(lang).to_string(),
+            ];
+            write_row(sheet, row, &cells).map_err(err("Gaps"))?;
+            row = row.saturating_add(1);
+        }
+    }
+    sheet.autofit();
+
+    workbook.save_to_buffer().map_err(|e| DataflowError::Xlsx {
+        sheet: "(workbook)".to_string(),
+        message: e.to_string(),
+    })
+}
+
 fn write_header(sheet: &mut Worksheet, headers: &[&str], bold: &Format) -> Result<(), XlsxError> {
     for (col, header) in headers.iter().enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);

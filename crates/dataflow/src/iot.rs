@@ -21,7 +21,7 @@ use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-const BUILTIN_SCHEME: &str = include_str!("../data/iot-ssf.yaml");
+pub const BUILTIN_SCHEME: &str = include_str!("../data/iot-ssf.yaml");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

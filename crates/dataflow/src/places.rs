@@ -38,7 +38,7 @@ use crate::vocabulary::Vocabulary;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-const BUILTIN_RULE_SETS: &str = include_str!("../data/rule-sets.yaml");
+pub const BUILTIN_RULE_SETS: &str = include_str!("../data/rule-sets.yaml");
 
 /// What kind of rules make a place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -414,6 +414,22 @@ pub const TABLES: &[(&str, &[(&str, Col)])] = {
             ],
         ),
         (
+            "workspace_places",
+            &[
+                ("workspace_id", Text),
+                ("document", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
+            "workspace_iot_schemes",
+            &[
+                ("workspace_id", Text),
+                ("document", Text),
+                ("updated_at", Text),
+            ],
+        ),
+        (
             "audit_log",
             &[
                 ("seq", Int),

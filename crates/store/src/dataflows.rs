@@ -9,8 +9,8 @@
 //! A device row is one *use* of a product: its severity rating (JSON, axis id → level) decides its
 //! IoT-SSF category; `met` records which requirement ids it already meets (for the chart).
 //!
-//! Flows and ratings are checked whole before anything is written (against the built-in rule-set
-//! library and IoT-SSF scheme); every fault is reported with its place in the document. Every query
+//! Flows and ratings are checked whole before anything is written (against the workspace's rule-set
+//! library and IoT-SSF scheme, see [`crate::dataflow_rules`]); every fault is reported with its place in the document. Every query
 //! names the workspace, so another workspace's ids are not found.
 
 use std::collections::BTreeMap;
@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use sanso_core::model::{ComponentKind as NodeKind, FieldError};
 use sanso_dataflow::iot::{AxisRating, DeviceRating};
 use sanso_dataflow::{categorise, DataFlow, Device, FlowIssue, Library, Risk, Scheme, Text};
+
+use crate::dataflow_rules::{library_in, scheme_in};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 
@@ -100,14 +102,6 @@ impl IotDevice {
 
 fn corrupt(col: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("column {col} does not hold the expected JSON: {e}"))
-}
-
-fn library() -> Result<Library> {
-    Library::builtin().map_err(|e| StoreError::Corrupt(format!("built-in rule-set library: {e}")))
-}
-
-fn scheme() -> Result<Scheme> {
-    Scheme::builtin().map_err(|e| StoreError::Corrupt(format!("built-in IoT-SSF scheme: {e}")))
 }
 
 fn flow_from_row(row: &AnyRow) -> Result<DataFlowRecord> {
@@ -322,7 +316,7 @@ async fn insert_flow(
     node_id: Option<String>,
     flow: DataFlow,
 ) -> Result<DataFlowRecord> {
-    let library = library()?;
+    let library = library_in(tx.conn(), workspace_id).await?;
     let mut errors = flow_errors(&flow, &library);
     errors.extend(risk_errors(&flow, &flow.risks));
     check_node(tx, workspace_id, &node_id, NodeKind::Data, &mut errors).await?;
@@ -480,7 +474,7 @@ impl Store {
     ) -> Result<DataFlowRecord> {
         let mut tx = self.write().await?;
         let before = get_flow_in(&mut tx, workspace_id, id).await?;
-        let library = library()?;
+        let library = library_in(tx.conn(), workspace_id).await?;
         let mut errors = flow_errors(&flow, &library);
         errors.extend(risk_errors(&flow, &flow.risks));
         check_node(&mut tx, workspace_id, &node_id, NodeKind::Data, &mut errors).await?;
@@ -613,7 +607,7 @@ impl Store {
         device_from_row(&row)
     }
 
-    /// Stores a device use; its rating must categorise under the built-in IoT-SSF scheme and
+    /// Stores a device use; its rating must categorise under the workspace's IoT-SSF scheme and
     /// `node_id` must be a component node of this workspace.
     pub async fn create_iot_device(
         &self,
@@ -621,8 +615,8 @@ impl Store {
         workspace_id: &str,
         input: IotDeviceInput,
     ) -> Result<IotDevice> {
-        let scheme = scheme()?;
         let mut tx = self.write().await?;
+        let scheme = scheme_in(tx.conn(), workspace_id).await?;
         let device = insert_device(&mut tx, actor, workspace_id, input, &scheme).await?;
         tx.commit().await?;
         Ok(device)
@@ -635,8 +629,8 @@ impl Store {
         id: &str,
         input: IotDeviceInput,
     ) -> Result<IotDevice> {
-        let scheme = scheme()?;
         let mut tx = self.write().await?;
+        let scheme = scheme_in(tx.conn(), workspace_id).await?;
         let before = get_device_in(&mut tx, workspace_id, id).await?;
         let mut errors = device_errors(&input, &scheme);
         check_node(
@@ -723,6 +717,26 @@ impl Store {
         let demo = sanso_dataflow::demo::try_demo()
             .map_err(|e| StoreError::Corrupt(format!("embedded demo data: {e}")))?;
         let mut tx = self.write().await?;
+        // Loading twice must not make a second copy: the demo flow keeps its document id, so a
+        // stored flow with that id means the demo is already here.
+        let documents: Vec<String> = sqlx::query_scalar(
+            "SELECT document FROM data_flows WHERE workspace_id = $1 AND name = $2",
+        )
+        .bind(workspace_id)
+        .bind(demo.flow.name.trim())
+        .fetch_all(tx.conn())
+        .await?;
+        for document in documents {
+            let stored: DataFlow =
+                serde_json::from_str(&document).map_err(|e| corrupt("document", e))?;
+            if stored.id == demo.flow.id {
+                return Err(StoreError::Conflict(format!(
+                    "the data-flow demo is already loaded in this workspace (flow \"{}\"); delete that flow to load it again",
+                    demo.flow.name
+                )));
+            }
+        }
+        let scheme = scheme_in(tx.conn(), workspace_id).await?;
         let flow = insert_flow(&mut tx, actor, workspace_id, None, demo.flow).await?;
         let mut devices = Vec::new();
         for d in demo.devices.devices {
@@ -740,7 +754,7 @@ impl Store {
                 rating: d.rating,
                 met,
             };
-            devices.push(insert_device(&mut tx, actor, workspace_id, input, &demo.scheme).await?);
+            devices.push(insert_device(&mut tx, actor, workspace_id, input, &scheme).await?);
         }
         tx.commit().await?;
         Ok(DataflowDemoSummary { flow, devices })

@@ -519,6 +519,24 @@ CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(workspace_id, webh
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 10,
+        name: "workspace-editable place rule sets (layer 3) and IoT-SSF schemes (layer 2)",
+        common: r#"
+CREATE TABLE workspace_places (
+    workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+    document TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE workspace_iot_schemes (
+    workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+    document TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The newest schema version this build knows.

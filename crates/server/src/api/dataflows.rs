@@ -22,9 +22,11 @@ use sanso_dataflow::{
     Categorisation, DataFlow, DataflowError, EdgeGaps, EventAttributes, Library, Risk, Scheme,
     WorkflowState,
 };
+use sanso_store::dataflow_rules::{RulesDocument, RulesKind};
 use sanso_store::dataflows::{
     issue_field, DataFlowRecord, DataflowDemoSummary, IotDevice, IotDeviceInput,
 };
+use sanso_store::device_met::{effective_met, met_map, MetSource, RequirementMet};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -64,7 +66,28 @@ pub fn router() -> Router<SharedState> {
             get(device_category),
         )
         .route("/workspaces/{ws}/demo/dataflow", post(load_demo))
+        .route(
+            "/workspaces/{ws}/flows/{id}/register.json",
+            get(register_json),
+        )
+        .route("/workspaces/{ws}/flows/register.xlsx", get(workspace_register_xlsx))
+        .route(
+            "/workspaces/{ws}/places",
+            get(get_places).put(put_places).delete(reset_places),
+        )
+        .route(
+            "/workspaces/{ws}/iot-scheme",
+            get(get_scheme).put(put_scheme).delete(reset_scheme),
+        )
 }
+
+/// The OpenAPI paths this module adds beyond those listed in `api::ApiDoc`.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(register_json, workspace_register_xlsx, get_places, put_places, reset_places, get_scheme, put_scheme, reset_scheme),
+    components(schemas(RulesDocument, sanso_store::dataflow_rules::RulesKind, FlowExport, RequirementMet, MetSource))
+)]
+pub struct Doc;
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %e, "dataflow error");
@@ -77,7 +100,7 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// A library error as the client should see it: document faults are 422 with their place.
-fn dataflow_error(e: DataflowError) -> ApiError {
+pub fn dataflow_error(e: DataflowError) -> ApiError {
     match e {
         DataflowError::InvalidFlow { issues, .. } => ApiError::invalid(
             issues
@@ -107,13 +130,6 @@ fn dataflow_error(e: DataflowError) -> ApiError {
     }
 }
 
-fn library() -> ApiResult<Library> {
-    Library::builtin().map_err(internal)
-}
-
-fn scheme() -> ApiResult<Scheme> {
-    Scheme::builtin().map_err(internal)
-}
 
 /// Reads a flow document from the body: JSON when the Content-Type is JSON, YAML otherwise.
 async fn read_flow(req: Request, state: &SharedState) -> ApiResult<DataFlow> {
@@ -257,16 +273,18 @@ pub struct FlowAnalysis {
     pub workflow: WorkflowState,
 }
 
-struct Analysed {
-    flow: DataFlow,
-    library: Library,
-    attributes: Vec<EventAttributes>,
-    risks: Vec<Risk>,
-    gaps: Vec<EdgeGaps>,
+/// A stored flow with its analysis (the register merged into `flow.risks`).
+pub struct Analysed {
+    pub flow: DataFlow,
+    pub library: Library,
+    pub attributes: Vec<EventAttributes>,
+    pub risks: Vec<Risk>,
+    pub gaps: Vec<EdgeGaps>,
 }
 
-fn analyse(record: DataFlowRecord) -> ApiResult<Analysed> {
-    let library = library()?;
+/// Runs steps 3 and 4 and the gap listing on a stored flow under the workspace's rule sets.
+pub async fn analyse(state: &SharedState, record: DataFlowRecord) -> ApiResult<Analysed> {
+    let library = state.store.workspace_library(&record.workspace_id).await?;
     let mut flow = record.flow;
     let attributes = attributes_along(&flow, &library).map_err(dataflow_error)?;
     let fresh = suggest_risks(&flow, &library).map_err(dataflow_error)?;
@@ -290,7 +308,7 @@ pub async fn flow_analysis(
     Path((ws, id)): Path<(String, String)>,
 ) -> ApiResult<Json<FlowAnalysis>> {
     workspace_access(&state, &p, &ws).await?;
-    let a = analyse(state.store.get_data_flow(&ws, &id).await?)?;
+    let a = analyse(&state, state.store.get_data_flow(&ws, &id).await?).await?;
     let workflow = workflow_state(&a.flow, &a.library);
     Ok(Json(FlowAnalysis {
         flow_id: id,
@@ -330,7 +348,7 @@ pub async fn flow_svg(
 ) -> ApiResult<Response> {
     workspace_access(&state, &p, &ws).await?;
     let lang = lang(&q)?;
-    let a = analyse(state.store.get_data_flow(&ws, &id).await?)?;
+    let a = analyse(&state, state.store.get_data_flow(&ws, &id).await?).await?;
     let svg = sanso_dataflow::svg::flow_svg(&a.flow, &a.library, &a.risks, lang)
         .map_err(dataflow_error)?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
@@ -346,7 +364,7 @@ pub async fn register_xlsx(
 ) -> ApiResult<Response> {
     workspace_access(&state, &p, &ws).await?;
     let lang = lang(&q)?;
-    let a = analyse(state.store.get_data_flow(&ws, &id).await?)?;
+    let a = analyse(&state, state.store.get_data_flow(&ws, &id).await?).await?;
     let gaps: Vec<_> = a.gaps.into_iter().flat_map(|e| e.gaps).collect();
     let bytes = flow_to_xlsx(&a.flow, &a.library, &a.risks, &gaps, lang).map_err(dataflow_error)?;
     Ok((
@@ -455,6 +473,9 @@ pub struct DeviceCategory {
     pub requirement_ids: Vec<String>,
     /// Share (0–1) of those the device meets; absent when the category has none.
     pub share_met: Option<f64>,
+    /// Each requirement id, whether it is met and whether an assessment of the device's node or
+    /// the device's own checkbox says so.
+    pub requirements: Vec<RequirementMet>,
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/devices/{id}/category", tag = "dataflows", params(("ws" = String, Path), ("id" = String, Path)),
@@ -466,8 +487,15 @@ pub async fn device_category(
 ) -> ApiResult<Json<DeviceCategory>> {
     workspace_access(&state, &p, &ws).await?;
     let device = state.store.get_iot_device(&ws, &id).await?;
-    let scheme = scheme()?;
+    let scheme = state.store.workspace_scheme(&ws).await?;
     let reqs = device_requirements(&device.to_device(), &scheme).map_err(dataflow_error)?;
+    let answers = state.store.answers_by_node(&ws).await?;
+    let requirement_ids = reqs.requirement_ids();
+    let requirements = effective_met(
+        &device,
+        device.node_id.as_ref().and_then(|n| answers.get(n)),
+        &requirement_ids,
+    );
     let phases = scheme
         .phases
         .iter()
@@ -479,8 +507,9 @@ pub async fn device_category(
         .collect();
     Ok(Json(DeviceCategory {
         device_id: device.id.clone(),
-        share_met: share_met(&reqs, &device.met),
-        requirement_ids: reqs.requirement_ids(),
+        share_met: share_met(&reqs, &met_map(&requirements)),
+        requirement_ids,
+        requirements,
         categorisation: reqs.categorisation,
         phases,
     }))
@@ -496,14 +525,38 @@ pub async fn devices_chart(
 ) -> ApiResult<Response> {
     workspace_access(&state, &p, &ws).await?;
     let lang = lang(&q)?;
-    let stored = state.store.list_iot_devices(&ws).await?;
-    let scheme = scheme()?;
-    let devices: Vec<_> = stored.iter().map(IotDevice::to_device).collect();
-    let met: BTreeMap<String, BTreeMap<String, bool>> =
-        stored.into_iter().map(|d| (d.id, d.met)).collect();
-    let svg = sanso_dataflow::svg::severity_chart_svg(&scheme, &devices, &met, lang)
-        .map_err(dataflow_error)?;
+    let svg = devices_chart_svg(&state, &ws, lang).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+/// Every device's effective "met" map: its checkboxes overridden by answers in assessments of
+/// its node (see `sanso_store::device_met`).
+pub async fn effective_met_maps(
+    state: &SharedState,
+    ws: &str,
+    scheme: &Scheme,
+    stored: &[IotDevice],
+) -> ApiResult<BTreeMap<String, BTreeMap<String, bool>>> {
+    let answers = state.store.answers_by_node(ws).await?;
+    let mut out = BTreeMap::new();
+    for d in stored {
+        // A device whose rating no longer categorises is drawn uncoloured rather than failing the chart.
+        let ids = device_requirements(&d.to_device(), scheme)
+            .map(|r| r.requirement_ids())
+            .unwrap_or_default();
+        let states = effective_met(d, d.node_id.as_ref().and_then(|n| answers.get(n)), &ids);
+        out.insert(d.id.clone(), met_map(&states));
+    }
+    Ok(out)
+}
+
+/// The severity chart of a workspace's devices, coloured by the effective share met.
+pub async fn devices_chart_svg(state: &SharedState, ws: &str, lang: &str) -> ApiResult<String> {
+    let stored = state.store.list_iot_devices(ws).await?;
+    let scheme = state.store.workspace_scheme(ws).await?;
+    let devices: Vec<_> = stored.iter().map(IotDevice::to_device).collect();
+    let met = effective_met_maps(state, ws, &scheme, &stored).await?;
+    sanso_dataflow::svg::severity_chart_svg(&scheme, &devices, &met, lang).map_err(dataflow_error)
 }
 
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/demo/dataflow", tag = "dataflows", params(("ws" = String, Path)),
@@ -519,4 +572,136 @@ pub async fn load_demo(
         StatusCode::CREATED,
         Json(state.store.load_dataflow_demo(&p.actor, &ws).await?),
     ))
+}
+
+/// A flow with its analysis, as one JSON document to hand round.
+#[derive(Serialize, ToSchema)]
+pub struct FlowExport {
+    /// The flow document with the merged risk register in `risks` (re-importable as YAML/JSON).
+    #[schema(value_type = Object)]
+    pub flow: DataFlow,
+    #[schema(value_type = Vec<Object>)]
+    pub attributes: Vec<EventAttributes>,
+    #[schema(value_type = Vec<Object>)]
+    pub gaps: Vec<EdgeGaps>,
+    #[schema(value_type = Object)]
+    pub workflow: WorkflowState,
+}
+
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/flows/{id}/register.json", tag = "dataflows", params(("ws" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = FlowExport, description = "The flow, its attributes per event, gaps and risk register as a download"), (status = 404, body = crate::error::Problem)))]
+pub async fn register_json(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path((ws, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    workspace_access(&state, &p, &ws).await?;
+    let a = analyse(&state, state.store.get_data_flow(&ws, &id).await?).await?;
+    let workflow = workflow_state(&a.flow, &a.library);
+    let export = FlowExport {
+        flow: a.flow,
+        attributes: a.attributes,
+        gaps: a.gaps,
+        workflow,
+    };
+    let body = serde_json::to_string_pretty(&export).map_err(internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"risk-register-{id}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/flows/register.xlsx", tag = "dataflows", params(("ws" = String, Path), LangQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "Every flow of the workspace with its risk register and gaps (sheets Flows, Risks, Gaps)"), (status = 404, body = crate::error::Problem)))]
+pub async fn workspace_register_xlsx(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> ApiResult<Response> {
+    workspace_access(&state, &p, &ws).await?;
+    let lang = lang(&q)?;
+    let mut analysed = Vec::new();
+    for record in state.store.list_data_flows(&ws).await? {
+        let a = analyse(&state, record).await?;
+        let gaps: Vec<_> = a.gaps.into_iter().flat_map(|e| e.gaps).collect();
+        analysed.push((a.flow, a.risks, gaps));
+    }
+    let bytes = sanso_dataflow::io::flows_to_xlsx(&analysed, lang).map_err(dataflow_error)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, XLSX.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"risk-registers-{ws}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn get_rules(state: &SharedState, p: &crate::auth::Principal, ws: &str, kind: RulesKind) -> ApiResult<Json<RulesDocument>> {
+    workspace_access(state, p, ws).await?;
+    Ok(Json(state.store.rules_document(ws, kind).await?))
+}
+
+async fn put_rules(state: &SharedState, p: &crate::auth::Principal, ws: &str, kind: RulesKind, req: Request) -> ApiResult<Json<RulesDocument>> {
+    let (_, role) = workspace_access(state, p, ws).await?;
+    require_admin(role)?;
+    let bytes = body::read_body(req, state).await?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| ApiError::bad_request("(body)", format!("not UTF-8 text: {e}")))?;
+    Ok(Json(state.store.set_rules_document(&p.actor, ws, kind, text).await?))
+}
+
+async fn reset_rules(state: &SharedState, p: &crate::auth::Principal, ws: &str, kind: RulesKind) -> ApiResult<Json<RulesDocument>> {
+    let (_, role) = workspace_access(state, p, ws).await?;
+    require_admin(role)?;
+    Ok(Json(state.store.reset_rules_document(&p.actor, ws, kind).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/places", tag = "dataflows", params(("ws" = String, Path)),
+    responses((status = 200, body = RulesDocument, description = "The rule sets places adopt and the adequacy arrangements, as YAML (the built-in document until the workspace saves its own)"), (status = 404, body = crate::error::Problem)))]
+pub async fn get_places(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+    get_rules(&state, &p, &ws, RulesKind::Places).await
+}
+
+#[utoipa::path(put, path = "/api/v1/workspaces/{ws}/places", tag = "dataflows", params(("ws" = String, Path)),
+    request_body(content = String, description = "Rule-set YAML (the shape of the built-in document)", content_type = "application/yaml"),
+    responses((status = 200, body = RulesDocument), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "The document does not parse or check, or a stored flow would become invalid; every fault names its path")))]
+pub async fn put_places(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>, req: Request) -> ApiResult<Json<RulesDocument>> {
+    put_rules(&state, &p, &ws, RulesKind::Places, req).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/places", tag = "dataflows", params(("ws" = String, Path)),
+    responses((status = 200, body = RulesDocument, description = "Back on the built-in document"), (status = 422, body = crate::error::Problem)))]
+pub async fn reset_places(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+    reset_rules(&state, &p, &ws, RulesKind::Places).await
+}
+
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/iot-scheme", tag = "dataflows", params(("ws" = String, Path)),
+    responses((status = 200, body = RulesDocument, description = "The IoT-SSF scheme as YAML (the built-in document until the workspace saves its own)"), (status = 404, body = crate::error::Problem)))]
+pub async fn get_scheme(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+    get_rules(&state, &p, &ws, RulesKind::IotScheme).await
+}
+
+#[utoipa::path(put, path = "/api/v1/workspaces/{ws}/iot-scheme", tag = "dataflows", params(("ws" = String, Path)),
+    request_body(content = String, description = "IoT-SSF scheme YAML (axes, levels, chart, phases, categories)", content_type = "application/yaml"),
+    responses((status = 200, body = RulesDocument), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "The scheme does not parse or check, or a stored device would fall in no category")))]
+pub async fn put_scheme(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>, req: Request) -> ApiResult<Json<RulesDocument>> {
+    put_rules(&state, &p, &ws, RulesKind::IotScheme, req).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/iot-scheme", tag = "dataflows", params(("ws" = String, Path)),
+    responses((status = 200, body = RulesDocument, description = "Back on the built-in scheme"), (status = 422, body = crate::error::Problem)))]
+pub async fn reset_scheme(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+    reset_rules(&state, &p, &ws, RulesKind::IotScheme).await
 }

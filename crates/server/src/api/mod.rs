@@ -131,6 +131,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         supply_flow::Doc::openapi(),
         findings::Doc::openapi(),
         portfolio::Doc::openapi(),
+        dataflows::Doc::openapi(),
     ] {
         doc.merge(part);
     }
