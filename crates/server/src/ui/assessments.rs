@@ -437,6 +437,11 @@ async fn answer_page(
         editable,
         ws: &ws,
         id: &id,
+        labels: ROW_KEYS.iter().map(|k| (*k, ui.t(k))).collect(),
+        statuses: AnswerStatus::ALL
+            .into_iter()
+            .map(|s| (s, status_label(&ui, s)))
+            .collect(),
     };
     let base_url = base(&ws, &id);
     let api = api_base(&ws, &id);
@@ -566,6 +571,52 @@ struct RowCtx<'a> {
     editable: bool,
     ws: &'a str,
     id: &'a str,
+    labels: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(AnswerStatus, String)>,
+}
+
+/// Messages the rows use, looked up once per page: a 2,000-requirement page would otherwise
+/// search the whole message table some 20,000 times.
+const ROW_KEYS: &[&str] = &[
+    "as.in_level",
+    "as.guidance",
+    "as.inferred",
+    "as.inferred_from",
+    "as.path",
+    "as.status.none",
+    "as.score",
+    "as.criteria",
+    "as.owner",
+    "as.evidence_keep",
+    "as.evidence_link",
+    "as.evidence_file",
+    "as.unverified",
+];
+
+impl RowCtx<'_> {
+    fn t(&self, key: &str) -> &'static str {
+        self.labels
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(|| self.ui.t(key))
+    }
+
+    fn status(&self, s: AnswerStatus) -> &str {
+        self.statuses
+            .iter()
+            .find(|(x, _)| *x == s)
+            .map(|(_, label)| label.as_str())
+            .unwrap_or("")
+    }
+
+    fn unverified(&self, verified: bool, note: &sanso_catalog::LocalizedText) -> Markup {
+        html! {
+            @if !verified {
+                span.unverified title=(tx(self.ui, note)) { "⚠ " (self.t("as.unverified")) }
+            }
+        }
+    }
 }
 
 fn group_rows(ctx: &RowCtx, group: &Group, depth: usize) -> Markup {
@@ -574,7 +625,7 @@ fn group_rows(ctx: &RowCtx, group: &Group, depth: usize) -> Markup {
         tr class=(if depth == 0 { "group" } else { "group2" }) {
             th colspan="5" id={ "g-" (group.id) } {
                 (group.id) " " (tx(ui, &group.title))
-                (unverified_mark(ui, group.verified, &group.verification_note))
+                (ctx.unverified(group.verified, &group.verification_note))
             }
         }
         @for r in &group.requirements { (requirement_row(ctx, r)) }
@@ -602,37 +653,37 @@ fn requirement_row(ctx: &RowCtx, r: &Requirement) -> Markup {
         tr.req id={ "r-" (rid) } data-requirement=(rid) {
             td {
                 span.req-id { (rid) }
-                @if ctx.in_level.contains(rid.as_str()) { " " span.lvl { "● " (ui.t("as.in_level")) } }
-                (unverified_mark(ui, r.verified, &r.verification_note))
+                @if ctx.in_level.contains(rid.as_str()) { " " span.lvl { "● " (ctx.t("as.in_level")) } }
+                (ctx.unverified(r.verified, &r.verification_note))
                 br; (title)
                 @if !tx(ui, &r.text).is_empty() && tx(ui, &r.text) != title { br; span.muted { (tx(ui, &r.text)) } }
                 @if !r.guidance.is_empty() {
-                    details.guidance { summary { (ui.t("as.guidance")) } p { (tx(ui, &r.guidance)) } }
+                    details.guidance { summary { (ctx.t("as.guidance")) } p { (tx(ui, &r.guidance)) } }
                 }
                 @if let Some((inf, source)) = ctx.inferred.get(rid) {
                     div.inferred data-inferred=(inf.status.key()) {
-                        (ui.t("as.inferred")) ": " strong { (status_label(ui, inf.status)) }
-                        " — " (ui.t("as.inferred_from")) " " (source)
-                        br; span.muted { (ui.t("as.path")) ": " (path_text(inf)) }
+                        (ctx.t("as.inferred")) ": " strong { (ctx.status(inf.status)) }
+                        " — " (ctx.t("as.inferred_from")) " " (source)
+                        br; span.muted { (ctx.t("as.path")) ": " (path_text(inf)) }
                     }
                 }
             }
             td {
                 select name={ "s." (rid) } disabled[disabled] {
-                    option value="" selected[current.is_none()] { (ui.t("as.status.none")) }
+                    option value="" selected[current.is_none()] { (ctx.t("as.status.none")) }
                     @for s in AnswerStatus::ALL {
-                        option value=(s.key()) selected[current == Some(s)] { (status_label(ui, s)) }
+                        option value=(s.key()) selected[current == Some(s)] { (ctx.status(s)) }
                     }
                 }
                 @if let ScoringMethod::Maturity { min, max, .. } = ctx.catalog.scoring.method {
-                    label { (ui.t("as.score")) " "
+                    label { (ctx.t("as.score")) " "
                         input type="number" name={ "sc." (rid) } min=(min) max=(max) step="1" style="width:4em"
                             value=(answer.and_then(|a| a.score).map(|s| s.to_string()).unwrap_or_default()) disabled[disabled];
                     }
                 }
                 @if !level_criteria.is_empty() {
                     div.criteria {
-                        span.muted { (ui.t("as.criteria")) }
+                        span.muted { (ctx.t("as.criteria")) }
                         @for c in &level_criteria {
                             @let met = answer.is_some_and(|a| a.criteria.iter().any(|x| x.criterion_id == c.id && x.met));
                             label.check title=(tx(ui, &c.text)) {
@@ -645,14 +696,14 @@ fn requirement_row(ctx: &RowCtx, r: &Requirement) -> Markup {
             }
             td { textarea name={ "c." (rid) } disabled[disabled] { (answer.map(|a| a.comment.as_str()).unwrap_or("")) } }
             td {
-                input type="text" name={ "o." (rid) } placeholder=(ui.t("as.owner")) value=(answer.and_then(|a| a.owner.as_deref()).unwrap_or("")) disabled[disabled];
+                input type="text" name={ "o." (rid) } placeholder=(ctx.t("as.owner")) value=(answer.and_then(|a| a.owner.as_deref()).unwrap_or("")) disabled[disabled];
                 br;
                 input type="date" name={ "d." (rid) } value=(answer.and_then(|a| a.due.as_deref()).unwrap_or("")) disabled[disabled];
             }
             td {
                 @for e in answer.map(|a| a.evidence.as_slice()).unwrap_or_default() {
                     div.evidence {
-                        input type="checkbox" name={ "k." (rid) } value=(e) checked disabled[disabled] title=(ui.t("as.evidence_keep"));
+                        input type="checkbox" name={ "k." (rid) } value=(e) checked disabled[disabled] title=(ctx.t("as.evidence_keep"));
                         " "
                         @if is_blob_hash(e) { a href={ (api) "/evidence/" (e) } { (&e[..12]) "…" } }
                         @else if e.starts_with("https://") || e.starts_with("http://") { a href=(e) rel="noopener noreferrer" { (e) } }
@@ -660,9 +711,9 @@ fn requirement_row(ctx: &RowCtx, r: &Requirement) -> Markup {
                     }
                 }
                 @if ctx.editable {
-                    input type="text" name={ "e." (rid) } placeholder=(ui.t("as.evidence_link"));
+                    input type="text" name={ "e." (rid) } placeholder=(ctx.t("as.evidence_link"));
                     br;
-                    input type="file" name={ "f." (rid) } title=(ui.t("as.evidence_file"));
+                    input type="file" name={ "f." (rid) } title=(ctx.t("as.evidence_file"));
                 }
             }
         }
@@ -920,7 +971,7 @@ fn criteria_results(
         .iter()
         .map(|c| CriterionResult {
             criterion_id: c.id.clone(),
-            met: all_met || ticked.iter().any(|t| *t == c.id),
+            met: all_met || ticked.contains(&c.id),
         })
         .collect();
     // A ticked id that is not a criterion is passed on so the store names it in its error.
