@@ -836,6 +836,17 @@ async fn cycles_deleted_suppliers_and_bad_requests_are_refused_whole() {
         .post(&links, json!({"name": "Gamma Castings", "contact_email": "g@gamma.example", "supplies_to": alpha_node}))
         .await;
     assert_eq!(s, 201, "{gamma}");
+    // Someone signed in under another address cannot take over Gamma's invitation.
+    let (s, v) = buyer
+        .post(
+            &format!(
+                "/supplier-invitations/{}/accept",
+                gamma["invitation_secret"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 409, "{v}");
     let tiers = buyer.ok(&format!("/workspaces/{ws}/supply/tiers")).await;
     let gamma_node = gamma["link"]["node_id"].as_str().unwrap().to_string();
     assert!(tiers["organisations"]

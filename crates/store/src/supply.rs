@@ -999,6 +999,12 @@ impl Store {
         let (invitation_id, email, link_id, buyer_ws, supplier_name) =
             row.ok_or(StoreError::NotFound)?;
         let hash = match (existing_user, new_account) {
+            // As with member invitations: the link is for one address, not for whoever holds it.
+            (Some(u), _) if normalise_email(&u.email) != email => {
+                return Err(StoreError::Conflict(
+                    "this invitation is for another e-mail address".into(),
+                ))
+            }
             (Some(_), _) => None,
             (None, Some((name, password))) => {
                 let errors = validate_new_account(&email, name, password);
