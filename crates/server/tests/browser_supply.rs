@@ -67,7 +67,13 @@ async fn buyer_reviews_a_shared_snapshot_from_the_board() {
         .await
         .unwrap();
     let joined = store
-        .accept_supplier_invitation(&secret, None, Some(("Alpha Admin", "alpha long password")), None, None)
+        .accept_supplier_invitation(
+            &secret,
+            None,
+            Some(("Alpha Admin", "alpha long password")),
+            None,
+            None,
+        )
         .await
         .unwrap();
     let supplier_actor = Actor::user(&joined.user.id, &joined.user.email);
@@ -94,7 +100,12 @@ async fn buyer_reviews_a_shared_snapshot_from_the_board() {
         .await
         .unwrap();
     store
-        .set_answers(&supplier_actor, &sws, &started.assessment_id, star3_answers())
+        .set_answers(
+            &supplier_actor,
+            &sws,
+            &started.assessment_id,
+            star3_answers(),
+        )
         .await
         .unwrap();
     let consent = || ShareConsent {
@@ -121,12 +132,14 @@ async fn buyer_reviews_a_shared_snapshot_from_the_board() {
     let count = |state: &'static str| {
         let c = c.clone();
         async move {
-            c.find(Locator::Css(&format!("#board-counts [data-state={state}] strong")))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
+            c.find(Locator::Css(&format!(
+                "#board-counts [data-state={state}] strong"
+            )))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
         }
     };
     assert_eq!(count("submitted").await, "1");
@@ -147,11 +160,24 @@ async fn buyer_reviews_a_shared_snapshot_from_the_board() {
     // Review the snapshot and return it with a comment.
     click(&c, "#requests a.review").await;
     assert_eq!(
-        c.find(Locator::Css("#share-supplier")).await.unwrap().text().await.unwrap(),
+        c.find(Locator::Css("#share-supplier"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
         "Alpha Parts"
     );
-    assert!(page_text(&c).await.contains("star3"), "levels attained shown");
-    fill(&c, "#return textarea[name=comment]", "証跡を添付してください").await;
+    assert!(
+        page_text(&c).await.contains("star3"),
+        "levels attained shown"
+    );
+    fill(
+        &c,
+        "#return textarea[name=comment]",
+        "証跡を添付してください",
+    )
+    .await;
     click(&c, "#return button[type=submit]").await;
     assert_eq!(count("returned").await, "1");
 
@@ -165,7 +191,10 @@ async fn buyer_reviews_a_shared_snapshot_from_the_board() {
     click(&c, "#accept button[type=submit]").await;
     assert_eq!(count("accepted").await, "1");
     let trust = c
-        .find(Locator::Css(&format!("tr.supplier[data-link='{}'] details.trust summary strong", alpha.id)))
+        .find(Locator::Css(&format!(
+            "tr.supplier[data-link='{}'] details.trust summary strong",
+            alpha.id
+        )))
         .await
         .unwrap()
         .text()

@@ -334,7 +334,10 @@ pub(crate) async fn get_assessment_in(
     assessment_from_row(&row)
 }
 
-pub(crate) async fn answers_in(conn: &mut sqlx::AnyConnection, assessment_id: &str) -> Result<Vec<Answer>> {
+pub(crate) async fn answers_in(
+    conn: &mut sqlx::AnyConnection,
+    assessment_id: &str,
+) -> Result<Vec<Answer>> {
     let rows = sqlx::query(&format!(
         "SELECT {ANSWER_COLUMNS} FROM assessment_answers WHERE assessment_id = $1 ORDER BY requirement_id"
     ))
@@ -344,7 +347,12 @@ pub(crate) async fn answers_in(conn: &mut sqlx::AnyConnection, assessment_id: &s
     rows.iter().map(answer_from_row).collect()
 }
 
-pub(crate) async fn upsert_answer(tx: &mut WriteTx, assessment_id: &str, a: &Answer, now: &str) -> Result<()> {
+pub(crate) async fn upsert_answer(
+    tx: &mut WriteTx,
+    assessment_id: &str,
+    a: &Answer,
+    now: &str,
+) -> Result<()> {
     let evidence = serde_json::to_string(&a.evidence)
         .map_err(|e| StoreError::invalid("evidence", e.to_string()))?;
     let criteria = serde_json::to_string(&a.criteria)
@@ -528,7 +536,12 @@ impl Store {
     }
 
     /// Makes sure a built-in catalog answered by an assessment is stored (once per installation).
-    pub(crate) async fn keep_builtin(&self, tx: &mut WriteTx, actor: &Actor, catalog: &Catalog) -> Result<()> {
+    pub(crate) async fn keep_builtin(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        catalog: &Catalog,
+    ) -> Result<()> {
         let document = serde_json::to_string(catalog)
             .map_err(|e| StoreError::invalid("(catalog)", e.to_string()))?;
         let title = serde_json::to_string(&catalog.title)

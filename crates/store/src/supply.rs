@@ -132,7 +132,19 @@ pub struct NewSupplierLink {
 }
 
 /// Request state; see the module docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestState {
     NotSent,
@@ -450,12 +462,14 @@ fn share_from_row(row: &AnyRow, with_snapshot: bool) -> Result<AssessmentShare> 
 
 fn parse_due(due: &str) -> Result<()> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(due.trim(), &fmt).map(|_| ()).map_err(|_| {
-        StoreError::invalid(
-            "due_date",
-            format!("{due:?} is not a date in the form YYYY-MM-DD"),
-        )
-    })
+    time::Date::parse(due.trim(), &fmt)
+        .map(|_| ())
+        .map_err(|_| {
+            StoreError::invalid(
+                "due_date",
+                format!("{due:?} is not a date in the form YYYY-MM-DD"),
+            )
+        })
 }
 
 /// Days from an RFC 3339 timestamp to now (0 when unreadable or in the future).
@@ -558,17 +572,15 @@ async fn set_state(
 ) -> Result<()> {
     let now = sanso_core::now_timestamp();
     match share_id {
-        Some(share) => {
-            sqlx::query(
-                "UPDATE supply_requests SET state = $1, share_id = $2, updated_at = $3 WHERE id = $4",
-            )
-            .bind(to.as_str())
-            .bind(share)
-            .bind(&now)
-            .bind(&request.id)
-            .execute(tx.conn())
-            .await?
-        }
+        Some(share) => sqlx::query(
+            "UPDATE supply_requests SET state = $1, share_id = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(to.as_str())
+        .bind(share)
+        .bind(&now)
+        .bind(&request.id)
+        .execute(tx.conn())
+        .await?,
         None => {
             sqlx::query("UPDATE supply_requests SET state = $1, updated_at = $2 WHERE id = $3")
                 .bind(to.as_str())
@@ -622,7 +634,12 @@ async fn supplies_path(
     Ok(None)
 }
 
-async fn organisation_node(tx: &mut WriteTx, workspace_id: &str, id: &str, field: &str) -> Result<String> {
+async fn organisation_node(
+    tx: &mut WriteTx,
+    workspace_id: &str,
+    id: &str,
+    field: &str,
+) -> Result<String> {
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT name, kind FROM nodes WHERE workspace_id = $1 AND id = $2")
             .bind(workspace_id)
@@ -943,7 +960,10 @@ impl Store {
     // ---- supplier invitations ----
 
     /// The buyer's name and supplier name of a usable supplier invitation (for the accept page).
-    pub async fn find_supplier_invitation(&self, secret: &str) -> Result<Option<(String, String, String)>> {
+    pub async fn find_supplier_invitation(
+        &self,
+        secret: &str,
+    ) -> Result<Option<(String, String, String)>> {
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT w.name, l.name, i.email FROM invitations i JOIN supplier_links l ON l.invitation_id = i.id \
              JOIN workspaces w ON w.id = l.workspace_id \
@@ -979,6 +999,12 @@ impl Store {
         let (invitation_id, email, link_id, buyer_ws, supplier_name) =
             row.ok_or(StoreError::NotFound)?;
         let hash = match (existing_user, new_account) {
+            // As with member invitations: the link is for one address, not for whoever holds it.
+            (Some(u), _) if normalise_email(&u.email) != email => {
+                return Err(StoreError::Conflict(
+                    "this invitation is for another e-mail address".into(),
+                ))
+            }
             (Some(_), _) => None,
             (None, Some((name, password))) => {
                 let errors = validate_new_account(&email, name, password);
@@ -1059,16 +1085,26 @@ impl Store {
                 "the buyer's own workspace cannot be its supplier",
             ));
         }
-        sqlx::query("UPDATE supplier_links SET supplier_workspace_id = $1, updated_at = $2 WHERE id = $3")
-            .bind(&workspace.id)
-            .bind(sanso_core::now_timestamp())
-            .bind(&link_id)
-            .execute(tx.conn())
-            .await?;
+        sqlx::query(
+            "UPDATE supplier_links SET supplier_workspace_id = $1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(&workspace.id)
+        .bind(sanso_core::now_timestamp())
+        .bind(&link_id)
+        .execute(tx.conn())
+        .await?;
         let detail = serde_json::json!({"link_id": link_id, "buyer_workspace_id": buyer_ws, "supplier_workspace_id": workspace.id}).to_string();
         for ws in [&buyer_ws, &workspace.id] {
-            tx.audit(&actor, Some(ws), "supplier_link.accept", "supplier_link", &link_id, None, Some(detail.clone()))
-                .await?;
+            tx.audit(
+                &actor,
+                Some(ws),
+                "supplier_link.accept",
+                "supplier_link",
+                &link_id,
+                None,
+                Some(detail.clone()),
+            )
+            .await?;
         }
         let buyer_name = workspace_name_tx(&mut tx, &buyer_ws).await?;
         tx.commit().await?;
@@ -1116,7 +1152,11 @@ impl Store {
                     "{} {} is not a built-in catalog (suppliers can answer: {})",
                     input.catalog_id,
                     input.catalog_version.as_deref().unwrap_or(""),
-                    builtins().iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+                    builtins()
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
             Some(c) => {
@@ -1127,7 +1167,11 @@ impl Store {
                             format!(
                                 "catalog {} has no level {level:?} (levels: {})",
                                 c.id,
-                                c.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
+                                c.levels
+                                    .iter()
+                                    .map(|l| l.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         ));
                     }
@@ -1169,8 +1213,16 @@ impl Store {
             add_event(&mut tx, &id, "sent", "buyer", input.message.trim()).await?;
         }
         let request = request_in(&mut tx, workspace_id, &id).await?;
-        tx.audit(actor, Some(workspace_id), "supply_request.create", "supply_request", &id, None, Some(snapshot(&request)))
-            .await?;
+        tx.audit(
+            actor,
+            Some(workspace_id),
+            "supply_request.create",
+            "supply_request",
+            &id,
+            None,
+            Some(snapshot(&request)),
+        )
+        .await?;
         tx.commit().await?;
         self.get_supply_request(workspace_id, &id).await
     }
@@ -1184,7 +1236,8 @@ impl Store {
         .bind(workspace_id)
         .fetch_all(self.pool())
         .await?;
-        let requests: Vec<SupplyRequest> = rows.iter().map(request_from_row).collect::<Result<_>>()?;
+        let requests: Vec<SupplyRequest> =
+            rows.iter().map(request_from_row).collect::<Result<_>>()?;
         let mut counts: BTreeMap<String, usize> = RequestState::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), 0))
@@ -1229,7 +1282,11 @@ impl Store {
         use RequestState::*;
         let (allowed, to, event) = match step {
             "send" => (request.state == NotSent, InProgress, "sent"),
-            "remind" => (matches!(request.state, InProgress | Returned), request.state, "reminder"),
+            "remind" => (
+                matches!(request.state, InProgress | Returned),
+                request.state,
+                "reminder",
+            ),
             "accept" => (request.state == Submitted, Accepted, "accepted"),
             "return" => {
                 if comment.trim().is_empty() {
@@ -1241,7 +1298,10 @@ impl Store {
                 (request.state == Submitted, Returned, "returned")
             }
             other => {
-                return Err(StoreError::invalid("step", format!("unknown step {other:?}")))
+                return Err(StoreError::invalid(
+                    "step",
+                    format!("unknown step {other:?}"),
+                ))
             }
         };
         if !allowed {
@@ -1269,7 +1329,11 @@ impl Store {
     }
 
     /// A share granted to this buyer and not revoked, with its snapshot.
-    pub async fn get_share_for_buyer(&self, workspace_id: &str, id: &str) -> Result<AssessmentShare> {
+    pub async fn get_share_for_buyer(
+        &self,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<AssessmentShare> {
         let row = sqlx::query(&format!(
             "SELECT {SHARE_COLUMNS}, w.name AS counterpart_name FROM assessment_shares s JOIN workspaces w ON w.id = s.supplier_workspace_id \
              WHERE s.buyer_workspace_id = $1 AND s.id = $2 AND s.revoked_at IS NULL"
@@ -1283,7 +1347,10 @@ impl Store {
     }
 
     /// Per link id: the facts of its latest accepted, unrevoked share.
-    pub async fn supplier_trust_facts(&self, workspace_id: &str) -> Result<HashMap<String, TrustFacts>> {
+    pub async fn supplier_trust_facts(
+        &self,
+        workspace_id: &str,
+    ) -> Result<HashMap<String, TrustFacts>> {
         let rows = sqlx::query(&format!(
             "SELECT {SHARE_COLUMNS}, w.name AS counterpart_name, r.link_id FROM assessment_shares s \
              JOIN supply_requests r ON r.share_id = s.id JOIN workspaces w ON w.id = s.supplier_workspace_id \
@@ -1296,7 +1363,9 @@ impl Store {
         let mut out = HashMap::new();
         for row in &rows {
             let share = share_from_row(row, true)?;
-            let Some(snapshot) = share.snapshot else { continue };
+            let Some(snapshot) = share.snapshot else {
+                continue;
+            };
             // Ordered by time: a later share of the same supplier replaces an earlier one.
             out.insert(
                 text(row, "link_id")?,
@@ -1330,7 +1399,11 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn get_incoming_request(&self, supplier_ws: &str, id: &str) -> Result<IncomingRequest> {
+    pub async fn get_incoming_request(
+        &self,
+        supplier_ws: &str,
+        id: &str,
+    ) -> Result<IncomingRequest> {
         let mut conn = self.pool().acquire().await?;
         let (r, assessment_id) = incoming_in(&mut conn, supplier_ws, id).await?;
         let buyer_name = workspace_name(&mut conn, &r.workspace_id).await?;
@@ -1377,7 +1450,10 @@ impl Store {
                 });
             }
         }
-        if !matches!(request.state, RequestState::InProgress | RequestState::Returned) {
+        if !matches!(
+            request.state,
+            RequestState::InProgress | RequestState::Returned
+        ) {
             return Err(StoreError::Conflict(format!(
                 "the request is {}; there is nothing to answer",
                 request.state.as_str()
@@ -1398,7 +1474,10 @@ impl Store {
         .bind(supplier_ws)
         .fetch_all(tx.conn())
         .await?;
-        let mine: Vec<AssessmentRecord> = rows.iter().map(assessment_from_row).collect::<Result<_>>()?;
+        let mine: Vec<AssessmentRecord> = rows
+            .iter()
+            .map(assessment_from_row)
+            .collect::<Result<_>>()?;
         // Prefer an approved one, then the most recently changed.
         let same = mine
             .iter()
@@ -1470,9 +1549,19 @@ impl Store {
                 for a in &carried {
                     upsert_answer(&mut tx, &record.id, a, &now).await?;
                 }
-                tx.audit(actor, Some(supplier_ws), "assessment.create", "assessment", &record.id, None,
-                    Some(snapshot(&AssessmentRecord { answers: carried.clone(), ..record.clone() })))
-                    .await?;
+                tx.audit(
+                    actor,
+                    Some(supplier_ws),
+                    "assessment.create",
+                    "assessment",
+                    &record.id,
+                    None,
+                    Some(snapshot(&AssessmentRecord {
+                        answers: carried.clone(),
+                        ..record.clone()
+                    })),
+                )
+                .await?;
                 let from = if carried.is_empty() {
                     StartedFrom::New
                 } else {
@@ -1490,13 +1579,22 @@ impl Store {
             .await?;
         let note = match from {
             StartedFrom::Existing => "answered from an existing assessment".to_string(),
-            StartedFrom::Inferred => format!("{carried} answers inferred through mappings from another framework"),
+            StartedFrom::Inferred => {
+                format!("{carried} answers inferred through mappings from another framework")
+            }
             _ => String::new(),
         };
         add_event(&mut tx, id, "started", "supplier", &note).await?;
-        tx.audit(actor, Some(supplier_ws), "supply_request.start", "supply_request", id, None,
-            Some(serde_json::json!({"assessment_id": assessment_id, "from": from}).to_string()))
-            .await?;
+        tx.audit(
+            actor,
+            Some(supplier_ws),
+            "supply_request.start",
+            "supply_request",
+            id,
+            None,
+            Some(serde_json::json!({"assessment_id": assessment_id, "from": from}).to_string()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Started {
             assessment_id,
@@ -1536,7 +1634,9 @@ impl Store {
             ));
         }
         let assessment_id = self.incoming_assessment_id(supplier_ws, id).await?;
-        let (record, catalog) = self.assessment_with_catalog(supplier_ws, &assessment_id).await?;
+        let (record, catalog) = self
+            .assessment_with_catalog(supplier_ws, &assessment_id)
+            .await?;
         if record.answers.is_empty() {
             return Err(StoreError::invalid(
                 "assessment",
@@ -1545,7 +1645,10 @@ impl Store {
         }
         let mut tx = self.write().await?;
         let (request, _) = incoming_in(tx.conn(), supplier_ws, id).await?;
-        if !matches!(request.state, RequestState::InProgress | RequestState::Returned) {
+        if !matches!(
+            request.state,
+            RequestState::InProgress | RequestState::Returned
+        ) {
             return Err(StoreError::Conflict(format!(
                 "the request is {}; it cannot take a new answer",
                 request.state.as_str()
@@ -1588,7 +1691,13 @@ impl Store {
         .bind(&share.shared_at)
         .execute(tx.conn())
         .await?;
-        set_state(&mut tx, &request, RequestState::Submitted, Some(Some(&share.id))).await?;
+        set_state(
+            &mut tx,
+            &request,
+            RequestState::Submitted,
+            Some(Some(&share.id)),
+        )
+        .await?;
         add_event(&mut tx, id, "submitted", "supplier", "").await?;
         let detail = serde_json::json!({
             "share_id": share.id, "request_id": id, "assessment_id": record.id,
@@ -1596,10 +1705,26 @@ impl Store {
             "consent": true, "third_party_evaluated": share.third_party_evaluated,
         })
         .to_string();
-        tx.audit(actor, Some(supplier_ws), "share.grant", "assessment_share", &share.id, None, Some(detail.clone()))
-            .await?;
-        tx.audit(actor, Some(&request.workspace_id), "share.receive", "assessment_share", &share.id, None, Some(detail))
-            .await?;
+        tx.audit(
+            actor,
+            Some(supplier_ws),
+            "share.grant",
+            "assessment_share",
+            &share.id,
+            None,
+            Some(detail.clone()),
+        )
+        .await?;
+        tx.audit(
+            actor,
+            Some(&request.workspace_id),
+            "share.receive",
+            "assessment_share",
+            &share.id,
+            None,
+            Some(detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(AssessmentShare {
             counterpart_name: share.counterpart_name.clone(),
@@ -1620,7 +1745,12 @@ impl Store {
     }
 
     /// Revokes a share: the buyer loses access at once; its request goes back to `in_progress`.
-    pub async fn revoke_share(&self, actor: &Actor, supplier_ws: &str, id: &str) -> Result<AssessmentShare> {
+    pub async fn revoke_share(
+        &self,
+        actor: &Actor,
+        supplier_ws: &str,
+        id: &str,
+    ) -> Result<AssessmentShare> {
         let mut tx = self.write().await?;
         let row = sqlx::query(&format!(
             "SELECT {SHARE_COLUMNS}, w.name AS counterpart_name FROM assessment_shares s JOIN workspaces w ON w.id = s.buyer_workspace_id \
@@ -1662,10 +1792,26 @@ impl Store {
         }
         share.revoked_at = Some(now);
         let detail = serde_json::json!({"share_id": id, "supplier_workspace_id": supplier_ws, "buyer_workspace_id": share.buyer_workspace_id}).to_string();
-        tx.audit(actor, Some(supplier_ws), "share.revoke", "assessment_share", id, None, Some(detail.clone()))
-            .await?;
-        tx.audit(actor, Some(&share.buyer_workspace_id), "share.revoked", "assessment_share", id, None, Some(detail))
-            .await?;
+        tx.audit(
+            actor,
+            Some(supplier_ws),
+            "share.revoke",
+            "assessment_share",
+            id,
+            None,
+            Some(detail.clone()),
+        )
+        .await?;
+        tx.audit(
+            actor,
+            Some(&share.buyer_workspace_id),
+            "share.revoked",
+            "assessment_share",
+            id,
+            None,
+            Some(detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(share)
     }

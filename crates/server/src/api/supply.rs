@@ -406,7 +406,11 @@ pub fn build_graph(nodes: &[Node], connections: &[Connection]) -> Result<ChainGr
     })
 }
 
-pub(crate) async fn load(state: &SharedState, p: &crate::auth::Principal, ws: &str) -> ApiResult<ChainGraph> {
+pub(crate) async fn load(
+    state: &SharedState,
+    p: &crate::auth::Principal,
+    ws: &str,
+) -> ApiResult<ChainGraph> {
     workspace_access(state, p, ws).await?;
     let mut nodes = state.store.list_nodes(ws).await?;
     // Trust from accepted supplier answers sets those suppliers' protection (api/supply_flow.rs).

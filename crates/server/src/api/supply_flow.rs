@@ -58,16 +58,28 @@ pub struct Doc;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
-        .route("/workspaces/{ws}/supplier-links", get(list_links).post(create_link))
+        .route(
+            "/workspaces/{ws}/supplier-links",
+            get(list_links).post(create_link),
+        )
         .route("/workspaces/{ws}/supplier-links/{id}", get(get_link))
         .route(
             "/workspaces/{ws}/supplier-links/{id}/relationship",
             put(update_relationship),
         )
-        .route("/workspaces/{ws}/supplier-links/{id}/trust", get(link_trust))
-        .route("/workspaces/{ws}/supply-requests", get(board).post(create_request))
+        .route(
+            "/workspaces/{ws}/supplier-links/{id}/trust",
+            get(link_trust),
+        )
+        .route(
+            "/workspaces/{ws}/supply-requests",
+            get(board).post(create_request),
+        )
         .route("/workspaces/{ws}/supply-requests/{id}", get(get_request))
-        .route("/workspaces/{ws}/supply-requests/{id}/{step}", post(request_step))
+        .route(
+            "/workspaces/{ws}/supply-requests/{id}/{step}",
+            post(request_step),
+        )
         .route("/workspaces/{ws}/shares/{id}", get(buyer_share))
         .route("/workspaces/{ws}/incoming-requests", get(incoming))
         .route("/workspaces/{ws}/incoming-requests/{id}", get(incoming_one))
@@ -79,7 +91,10 @@ pub fn router() -> Router<SharedState> {
         .route("/workspaces/{ws}/incoming-requests/{id}/share", post(share))
         .route("/workspaces/{ws}/shares-given", get(shares_given))
         .route("/workspaces/{ws}/shares-given/{id}/revoke", post(revoke))
-        .route("/supplier-invitations/{secret}/accept", post(accept_invitation))
+        .route(
+            "/supplier-invitations/{secret}/accept",
+            post(accept_invitation),
+        )
 }
 
 // ---- trust ----
@@ -120,7 +135,13 @@ pub fn trust_inputs(facts: Option<&TrustFacts>, relationship: &RelationshipFacts
         };
     };
     let s = &f.snapshot;
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { (a as f64 / b as f64).clamp(0.0, 1.0) };
+    let ratio = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            (a as f64 / b as f64).clamp(0.0, 1.0)
+        }
+    };
     let met_share = ratio(s.met, s.requirements_in_scope);
     let attainment = if s.catalog_id == "meti-star-draft" {
         if s.levels_attained.iter().any(|l| l == "star4") {
@@ -156,15 +177,18 @@ pub fn trust_inputs(facts: Option<&TrustFacts>, relationship: &RelationshipFacts
 }
 
 /// Scores a supplier (see module docs).
-pub fn trust_of(facts: Option<&TrustFacts>, relationship: &RelationshipFacts) -> ApiResult<TrustOut> {
+pub fn trust_of(
+    facts: Option<&TrustFacts>,
+    relationship: &RelationshipFacts,
+) -> ApiResult<TrustOut> {
     let inputs = trust_inputs(facts, relationship);
     let TrustScore {
         score,
         protection,
         factors,
-    } = TrustModel::default().score(&inputs).map_err(|e| {
-        ApiError::invalid(vec![FieldError::new("(trust)", e.to_string())])
-    })?;
+    } = TrustModel::default()
+        .score(&inputs)
+        .map_err(|e| ApiError::invalid(vec![FieldError::new("(trust)", e.to_string())]))?;
     let mut factors: Vec<FactorOut> = factors
         .into_iter()
         .map(|f| FactorOut {
@@ -292,7 +316,10 @@ pub async fn create_link(
 ) -> ApiResult<(StatusCode, Json<LinkCreated>)> {
     let (_, role) = workspace_access(&state, &p, &ws).await?;
     require_edit(role)?;
-    let (link, secret) = state.store.create_supplier_link(&p.actor, &ws, input).await?;
+    let (link, secret) = state
+        .store
+        .create_supplier_link(&p.actor, &ws, input)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(LinkCreated {
@@ -387,7 +414,12 @@ pub async fn create_request(
     require_edit(role)?;
     Ok((
         StatusCode::CREATED,
-        Json(state.store.create_supply_request(&p.actor, &ws, input).await?),
+        Json(
+            state
+                .store
+                .create_supply_request(&p.actor, &ws, input)
+                .await?,
+        ),
     ))
 }
 

@@ -81,7 +81,10 @@ fn targets() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for c in sanso_store::assessments::builtins() {
         for l in &c.levels {
-            out.push((format!("{}|{}", c.id, l.id), format!("{} — {}", c.title.en, l.id)));
+            out.push((
+                format!("{}|{}", c.id, l.id),
+                format!("{} — {}", c.title.en, l.id),
+            ));
         }
         out.push((format!("{}|", c.id), c.title.en.clone()));
     }
@@ -329,7 +332,10 @@ async fn add_supplier(
             outage_stops_us: checked(&f.outage_stops_us),
         },
     };
-    let (link, secret) = state.store.create_supplier_link(&p.actor, &ws, input).await?;
+    let (link, secret) = state
+        .store
+        .create_supplier_link(&p.actor, &ws, input)
+        .await?;
     let url = supply_flow::invitation_url(&state, &secret);
     Ok(ui.page(
         &link.name,
