@@ -76,11 +76,7 @@ fn severity_colour(sev: &str) -> &'static str {
     }
 }
 
-async fn overview(
-    State(state): State<SharedState>,
-    ui: Ui,
-    Path(ws): Path<String>,
-) -> UiResult {
+async fn overview(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>) -> UiResult {
     let (_, workspace, role) = workspace(&state, &ui, &ws).await?;
     let dash = state.store.findings_dashboard(&ws).await?;
     let products = state.store.list_products(&ws).await?;
@@ -197,7 +193,10 @@ async fn create_product(
             },
         )
         .await?;
-    Ok(see_other(&format!("/w/{ws}/software/products/{}", product.id)))
+    Ok(see_other(&format!(
+        "/w/{ws}/software/products/{}",
+        product.id
+    )))
 }
 
 async fn product_page(
@@ -495,7 +494,9 @@ async fn triage(
             },
         )
         .await?;
-    Ok(see_other(&format!("/w/{ws}/software/versions/{id}#findings")))
+    Ok(see_other(&format!(
+        "/w/{ws}/software/versions/{id}#findings"
+    )))
 }
 
 async fn licence_page(
