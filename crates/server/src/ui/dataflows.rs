@@ -1291,10 +1291,7 @@ fn device_fields(
 }
 
 /// Reads a device form (`rating.<axis>` or `rating.<axis>.<target>`, `met.<requirement>`).
-fn device_input(
-    pairs: &[(String, String)],
-    scheme: &sanso_dataflow::Scheme,
-) -> Result<IotDeviceInput, UiReject> {
+fn device_input(pairs: &[(String, String)]) -> Result<IotDeviceInput, UiReject> {
     let get = |k: &str| {
         pairs
             .iter()
@@ -1331,7 +1328,6 @@ fn device_input(
             met.insert(req.to_string(), !value.is_empty());
         }
     }
-    let _ = scheme;
     Ok(IotDeviceInput {
         name: get("name"),
         product: get("product"),
@@ -1350,10 +1346,9 @@ async fn create_device(
 ) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
-    let scheme = state.store.workspace_scheme(&ws).await?;
     let device = state
         .store
-        .create_iot_device(&p.actor, &ws, device_input(&pairs, &scheme)?)
+        .create_iot_device(&p.actor, &ws, device_input(&pairs)?)
         .await?;
     Ok(see_other(&format!("/w/{ws}/devices/{}", device.id)))
 }
@@ -1368,7 +1363,7 @@ async fn update_device(
     require_edit(role)?;
     let scheme = state.store.workspace_scheme(&ws).await?;
     let before = state.store.get_iot_device(&ws, &id).await?;
-    let mut input = device_input(&pairs, &scheme)?;
+    let mut input = device_input(&pairs)?;
     // Checkboxes send nothing when cleared: every requirement shown on the form is decided by it.
     if pairs.iter().any(|(n, _)| n == "met_form") {
         let shown: Vec<String> = device_requirements(&before.to_device(), &scheme)
