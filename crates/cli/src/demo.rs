@@ -33,7 +33,11 @@ pub struct LoadArgs {
     #[arg(long, conflicts_with = "workspace")]
     owner: Option<String>,
     /// Base URL printed in the "where to look" lines.
-    #[arg(long, default_value = "http://127.0.0.1:8080", env = "SANSO_PUBLIC_URL")]
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:8080",
+        env = "SANSO_PUBLIC_URL"
+    )]
     public_url: String,
 }
 
@@ -47,10 +51,17 @@ pub async fn run(store: &Store, command: DemoCommand) -> Result<ExitCode> {
             .with_context(|| format!("workspace {id}"))?,
         None => {
             let (ws, owner) = store
-                .create_demo_workspace(&actor, "Demo: data flows and IoT devices", args.owner.as_deref())
+                .create_demo_workspace(
+                    &actor,
+                    "Demo: data flows and IoT devices",
+                    args.owner.as_deref(),
+                )
                 .await
                 .context("creating the demo workspace")?;
-            println!("created workspace \"{}\" ({}) owned by {}", ws.name, ws.id, owner.email);
+            println!(
+                "created workspace \"{}\" ({}) owned by {}",
+                ws.name, ws.id, owner.email
+            );
             ws
         }
     };
@@ -66,8 +77,14 @@ pub async fn run(store: &Store, command: DemoCommand) -> Result<ExitCode> {
                     workspace.id
                 );
                 println!("look at:");
-                println!("  {base}/w/{}/dataflows/{}   (the four steps, risk register, gaps)", workspace.id, summary.flow.id);
-                println!("  {base}/w/{}/devices   (severity chart and categories)", workspace.id);
+                println!(
+                    "  {base}/w/{}/dataflows/{}   (the four steps, risk register, gaps)",
+                    workspace.id, summary.flow.id
+                );
+                println!(
+                    "  {base}/w/{}/devices   (severity chart and categories)",
+                    workspace.id
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err(StoreError::Conflict(message)) => {

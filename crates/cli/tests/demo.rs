@@ -46,7 +46,14 @@ async fn demo_load_dataflow_creates_a_workspace_and_refuses_a_second_copy() {
 
     let out = sanso(
         &inst,
-        &["admin", "create", "--email", "lead@example.com", "--name", "Lead"],
+        &[
+            "admin",
+            "create",
+            "--email",
+            "lead@example.com",
+            "--name",
+            "Lead",
+        ],
         Some("a long password\n"),
     );
     assert!(out.status.success(), "{:?}", text(&out));
@@ -72,14 +79,22 @@ async fn demo_load_dataflow_creates_a_workspace_and_refuses_a_second_copy() {
     assert_eq!(store.list_iot_devices(&ws).await.unwrap().len(), 5);
 
     // Again into the same workspace: exit 1 with the reason, still one copy.
-    let out = sanso(&inst, &["demo", "load", "dataflow", "--workspace", &ws], None);
+    let out = sanso(
+        &inst,
+        &["demo", "load", "dataflow", "--workspace", &ws],
+        None,
+    );
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("already loaded"), "{err}");
     assert_eq!(store.list_data_flows(&ws).await.unwrap().len(), 1);
 
     // An unknown workspace is named.
-    let out = sanso(&inst, &["demo", "load", "dataflow", "--workspace", "nope"], None);
+    let out = sanso(
+        &inst,
+        &["demo", "load", "dataflow", "--workspace", "nope"],
+        None,
+    );
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(2));
     assert!(err.contains("workspace nope"), "{err}");

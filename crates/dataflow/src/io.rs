@@ -286,13 +286,20 @@ pub fn flows_to_xlsx(
         "events".to_string(),
         "places".to_string(),
     ];
-    headers.extend(RiskDimension::ALL.iter().map(|d| d.label().get(lang).to_string()));
+    headers.extend(
+        RiskDimension::ALL
+            .iter()
+            .map(|d| d.label().get(lang).to_string()),
+    );
     headers.extend(["open", "accepted_or_edited", "rejected", "gaps"].map(String::from));
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     write_header(sheet, &header_refs, &bold).map_err(err("Flows"))?;
     for (i, (flow, risks, gaps)) in flows.iter().enumerate() {
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let live: Vec<&Risk> = risks.iter().filter(|r| r.status != RiskStatus::Rejected).collect();
+        let live: Vec<&Risk> = risks
+            .iter()
+            .filter(|r| r.status != RiskStatus::Rejected)
+            .collect();
         let mut cells = vec![
             flow.id.clone(),
             flow.name.clone(),
@@ -300,11 +307,12 @@ pub fn flows_to_xlsx(
             flow.events.len().to_string(),
             flow.places.len().to_string(),
         ];
-        cells.extend(
-            RiskDimension::ALL
-                .iter()
-                .map(|d| live.iter().filter(|r| r.dimension == *d).count().to_string()),
-        );
+        cells.extend(RiskDimension::ALL.iter().map(|d| {
+            live.iter()
+                .filter(|r| r.dimension == *d)
+                .count()
+                .to_string()
+        }));
         let count = |f: &dyn Fn(&Risk) -> bool| risks.iter().filter(|r| f(r)).count().to_string();
         cells.push(count(&|r| r.status == RiskStatus::Suggested));
         cells.push(count(&|r| {
@@ -319,7 +327,15 @@ pub fn flows_to_xlsx(
     let sheet = workbook.add_worksheet();
     sheet.set_name("Risks").map_err(err("Risks"))?;
     let headers = [
-        "flow", "id", "event", "dimension", "title", "rationale", "rule", "requirements", "status",
+        "flow",
+        "id",
+        "event",
+        "dimension",
+        "title",
+        "rationale",
+        "rule",
+        "requirements",
+        "status",
         "note",
     ];
     write_header(sheet, &headers, &bold).map_err(err("Risks"))?;
@@ -347,7 +363,13 @@ pub fn flows_to_xlsx(
     let sheet = workbook.add_worksheet();
     sheet.set_name("Gaps").map_err(err("Gaps"))?;
     let headers = [
-        "flow", "from_place", "to_place", "rule", "requirement", "severity", "explanation",
+        "flow",
+        "from_place",
+        "to_place",
+        "rule",
+        "requirement",
+        "severity",
+        "explanation",
     ];
     write_header(sheet, &headers, &bold).map_err(err("Gaps"))?;
     let mut row = 1u32;

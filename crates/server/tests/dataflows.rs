@@ -438,7 +438,10 @@ async fn demo_loaded_twice_answers_409_and_adds_no_copy() {
     assert_eq!(r.status(), 409);
     let problem: Value = r.json().await.unwrap();
     assert!(
-        problem["detail"].as_str().unwrap().contains("already loaded"),
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("already loaded"),
         "{problem}"
     );
     let flows: Vec<Value> = api
@@ -478,7 +481,14 @@ async fn workspace_places_are_editable_checked_and_used_by_flows() {
     let base = format!("/api/v1/workspaces/{ws}");
     let places_url = server.url(&format!("{base}/places"));
 
-    let doc: Value = api.get(&places_url).send().await.unwrap().json().await.unwrap();
+    let doc: Value = api
+        .get(&places_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(doc["is_default"], true);
     let builtin = doc["document"].as_str().unwrap().to_string();
     assert!(builtin.contains("jp-appi"));
@@ -490,10 +500,20 @@ async fn workspace_places_are_editable_checked_and_used_by_flows() {
     let problem: Value = r.json().await.unwrap();
     let field = problem["errors"][0]["field"].as_str().unwrap();
     assert!(field.starts_with("rule_sets[0].kind"), "{problem}");
-    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("line"));
+    assert!(problem["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line"));
     let r = put_text(&api, places_url.clone(), "rule_sets: [ {id: x").await;
     assert_eq!(r.status(), 422);
-    let doc: Value = api.get(&places_url).send().await.unwrap().json().await.unwrap();
+    let doc: Value = api
+        .get(&places_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(doc["is_default"], true);
 
     // A workspace rule set of its own; a flow may adopt it, and another workspace does not see it.
@@ -523,7 +543,14 @@ async fn workspace_places_are_editable_checked_and_used_by_flows() {
     assert_eq!(problem["errors"][0]["field"], "flows[Member list]");
     let r = api.delete(&places_url).send().await.unwrap();
     assert_eq!(r.status(), 422);
-    let doc: Value = api.get(&places_url).send().await.unwrap().json().await.unwrap();
+    let doc: Value = api
+        .get(&places_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(doc["is_default"], false);
 }
 
@@ -533,18 +560,32 @@ async fn workspace_iot_scheme_is_editable_and_recategorises_devices() {
     let (_, ws, api) = server.user_with_workspace("a@example.com", "Maker").await;
     let base = format!("/api/v1/workspaces/{ws}");
     let scheme_url = server.url(&format!("{base}/iot-scheme"));
-    let builtin = api.get(&scheme_url).send().await.unwrap().json::<Value>().await.unwrap()["document"]
+    let builtin = api
+        .get(&scheme_url)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["document"]
         .as_str()
         .unwrap()
         .to_string();
 
     // A scheme naming an unknown chart axis: 422 naming the path.
-    let bad = builtin.replace("chart: { x: physical, y: economic }", "chart: { x: physical, y: money }");
+    let bad = builtin.replace(
+        "chart: { x: physical, y: economic }",
+        "chart: { x: physical, y: money }",
+    );
     let r = put_text(&api, scheme_url.clone(), &bad).await;
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     assert!(
-        problem["errors"].as_array().unwrap().iter().any(|e| e["field"].as_str().unwrap().starts_with("chart")),
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"].as_str().unwrap().starts_with("chart")),
         "{problem}"
     );
 
@@ -559,7 +600,10 @@ async fn workspace_iot_scheme_is_editable_and_recategorises_devices() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let category = || async {
         api.get(server.url(&format!("{base}/devices/{id}/category")))
             .send()
@@ -640,7 +684,10 @@ async fn device_colouring_follows_checkboxes_and_assessments_of_its_node() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let node = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let node = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut body = device(
         "Hub at home",
         "family home",
@@ -655,7 +702,10 @@ async fn device_colouring_follows_checkboxes_and_assessments_of_its_node() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let category = || async {
         api.get(server.url(&format!("{base}/devices/{id}/category")))
             .send()
@@ -676,7 +726,10 @@ async fn device_colouring_follows_checkboxes_and_assessments_of_its_node() {
     };
     let c = category().await;
     let ids: Vec<String> = serde_json::from_value(c["requirement_ids"].clone()).unwrap();
-    assert!(ids.contains(&"CPS.AC-1".to_string()) && ids.contains(&"CPS.IP-1".to_string()), "{ids:?}");
+    assert!(
+        ids.contains(&"CPS.AC-1".to_string()) && ids.contains(&"CPS.IP-1".to_string()),
+        "{ids:?}"
+    );
     let share_checkbox = c["share_met"].as_f64().unwrap();
     assert!(share_checkbox > 0.0);
     let ac1 = |c: &Value| {
@@ -700,7 +753,10 @@ async fn device_colouring_follows_checkboxes_and_assessments_of_its_node() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    let assessment = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let assessment = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let r = api
         .put(server.url(&format!("{base}/assessments/{assessment}/answers")))
         .json(&json!({"answers": [
@@ -735,18 +791,33 @@ async fn device_colouring_follows_checkboxes_and_assessments_of_its_node() {
     assert_eq!(r.status(), 200);
     let c = category().await;
     assert!(c["share_met"].as_f64().unwrap() > share_checkbox, "{c}");
-    assert_ne!(chart().await, chart_checkbox, "the chart colour follows the share met");
-
+    assert_ne!(
+        chart().await,
+        chart_checkbox,
+        "the chart colour follows the share met"
+    );
 }
 
 /// Signs in through the login form; returns the cookie-keeping client and a CSRF token.
 async fn web_login(server: &TestServer, email: &str) -> (reqwest::Client, String) {
     let web = common::browser_client();
-    let page = web.get(server.url("/login")).send().await.unwrap().text().await.unwrap();
+    let page = web
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = common::csrf_of(&page);
     let r = web
         .post(server.url("/login"))
-        .form(&[("_csrf", csrf.as_str()), ("email", email), ("password", "a long password"), ("next", "/")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", "a long password"),
+            ("next", "/"),
+        ])
         .send()
         .await
         .unwrap();
@@ -759,7 +830,11 @@ async fn device_pages_rate_categorise_and_tick_met_requirements() {
     let server = TestServer::start().await;
     let (_, ws, _) = server.user_with_workspace("a@example.com", "Maker").await;
     let (web, csrf) = web_login(&server, "a@example.com").await;
-    let page = web.get(server.url(&format!("/w/{ws}/devices"))).send().await.unwrap();
+    let page = web
+        .get(server.url(&format!("/w/{ws}/devices")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
     assert!(page.contains("id=\"no-devices\"") && page.contains("id=\"new-device\""));
@@ -784,9 +859,19 @@ async fn device_pages_rate_categorise_and_tick_met_requirements() {
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     let id = to.rsplit('/').next().unwrap().to_string();
-    let page = web.get(server.url(&to)).send().await.unwrap().text().await.unwrap();
+    let page = web
+        .get(server.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("id=\"category-reason\""), "{page}");
-    assert!(page.contains("data-req=\"CPS.AC-1\" data-met=\"false\""), "{page}");
+    assert!(
+        page.contains("data-req=\"CPS.AC-1\" data-met=\"false\""),
+        "{page}"
+    );
 
     // Tick one requirement: saved, shown, and counted.
     let met_form = |tick: bool| {
@@ -815,13 +900,46 @@ async fn device_pages_rate_categorise_and_tick_met_requirements() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let page = web.get(server.url(&to)).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("data-req=\"CPS.AC-1\" data-met=\"true\""), "{page}");
-    assert_eq!(server.store.get_iot_device(&ws, &id).await.unwrap().met.get("CPS.AC-1"), Some(&true));
+    let page = web
+        .get(server.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("data-req=\"CPS.AC-1\" data-met=\"true\""),
+        "{page}"
+    );
+    assert_eq!(
+        server
+            .store
+            .get_iot_device(&ws, &id)
+            .await
+            .unwrap()
+            .met
+            .get("CPS.AC-1"),
+        Some(&true)
+    );
     // Clearing the box (a browser then sends nothing for it) clears it.
-    let r = web.post(server.url(&to)).form(&met_form(false)).send().await.unwrap();
+    let r = web
+        .post(server.url(&to))
+        .form(&met_form(false))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(server.store.get_iot_device(&ws, &id).await.unwrap().met.get("CPS.AC-1"), Some(&false));
+    assert_eq!(
+        server
+            .store
+            .get_iot_device(&ws, &id)
+            .await
+            .unwrap()
+            .met
+            .get("CPS.AC-1"),
+        Some(&false)
+    );
 
     // A rating at the top of the physical axis lands in a higher category.
     let mut severe = met_form(false);
@@ -832,29 +950,79 @@ async fn device_pages_rate_categorise_and_tick_met_requirements() {
         }
     }
     let category_of = |page: &str| {
-        page.split("id=\"category-name\">").nth(1).unwrap().split('<').next().unwrap().to_string()
+        page.split("id=\"category-name\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
     };
-    let mild = category_of(&web.get(server.url(&to)).send().await.unwrap().text().await.unwrap());
+    let mild = category_of(
+        &web.get(server.url(&to))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
     let before = server.store.get_iot_device(&ws, &id).await.unwrap();
-    let r = web.post(server.url(&to)).form(&severe).send().await.unwrap();
+    let r = web
+        .post(server.url(&to))
+        .form(&severe)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    let page = web.get(server.url(&to)).send().await.unwrap().text().await.unwrap();
+    let page = web
+        .get(server.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let after = server.store.get_iot_device(&ws, &id).await.unwrap();
     assert_ne!(before.rating, after.rating);
-    assert_ne!(category_of(&page), mild, "the same device rated more severely changes category");
-    assert!(page.contains("data-phase=\"disposal\""), "a severe device inherits disposal viewpoints: {page}");
-    let list = web.get(server.url(&format!("/w/{ws}/devices"))).send().await.unwrap().text().await.unwrap();
+    assert_ne!(
+        category_of(&page),
+        mild,
+        "the same device rated more severely changes category"
+    );
+    assert!(
+        page.contains("data-phase=\"disposal\""),
+        "a severe device inherits disposal viewpoints: {page}"
+    );
+    let list = web
+        .get(server.url(&format!("/w/{ws}/devices")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(list.contains("id=\"severity-chart\"") && list.contains("Hub at home"));
 
     // The scheme editor shows faults with their path and stores nothing.
     let r = web
         .post(server.url(&format!("/w/{ws}/devices/scheme")))
-        .form(&[("_csrf", csrf.as_str()), ("document", "id: x\nname: 3\naxes: nope\n")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("document", "id: x\nname: 3\naxes: nope\n"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
     assert!(page.contains("id=\"rules-errors\""), "{page}");
-    assert!(server.store.rules_document(&ws, sanso_store::dataflow_rules::RulesKind::IotScheme).await.unwrap().is_default);
+    assert!(
+        server
+            .store
+            .rules_document(&ws, sanso_store::dataflow_rules::RulesKind::IotScheme)
+            .await
+            .unwrap()
+            .is_default
+    );
 }

@@ -103,7 +103,8 @@ pub fn document_errors(e: DataflowError) -> Vec<FieldError> {
 }
 
 fn parse_library(text: &str, source: &str) -> std::result::Result<Library, Vec<FieldError>> {
-    let vocabulary = vocabulary().map_err(|e| vec![FieldError::new("(vocabulary)", e.to_string())])?;
+    let vocabulary =
+        vocabulary().map_err(|e| vec![FieldError::new("(vocabulary)", e.to_string())])?;
     Library::from_yaml(text, source, vocabulary).map_err(document_errors)
 }
 
@@ -152,7 +153,10 @@ pub(crate) async fn library_in(
 }
 
 /// The IoT-SSF scheme in force in a workspace.
-pub(crate) async fn scheme_in(conn: &mut sqlx::AnyConnection, workspace_id: &str) -> Result<Scheme> {
+pub(crate) async fn scheme_in(
+    conn: &mut sqlx::AnyConnection,
+    workspace_id: &str,
+) -> Result<Scheme> {
     let (text, source) = match stored(conn, RulesKind::IotScheme, workspace_id).await? {
         Some((text, _)) => (text, "<workspace iot-ssf.yaml>"),
         None => (BUILTIN_SCHEME.to_string(), "<builtin iot-ssf.yaml>"),
@@ -175,10 +179,12 @@ async fn flows_stay_valid(
     workspace_id: &str,
     library: &Library,
 ) -> Result<Vec<FieldError>> {
-    let rows = sqlx::query("SELECT name, document FROM data_flows WHERE workspace_id = $1 ORDER BY name, id")
-        .bind(workspace_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT name, document FROM data_flows WHERE workspace_id = $1 ORDER BY name, id",
+    )
+    .bind(workspace_id)
+    .fetch_all(conn)
+    .await?;
     let mut errors = Vec::new();
     for row in rows {
         let name: String = row.try_get("name")?;
@@ -250,7 +256,11 @@ async fn devices_stay_categorised(
 
 impl Store {
     /// The workspace's document of `kind` (its own, or the built-in one).
-    pub async fn rules_document(&self, workspace_id: &str, kind: RulesKind) -> Result<RulesDocument> {
+    pub async fn rules_document(
+        &self,
+        workspace_id: &str,
+        kind: RulesKind,
+    ) -> Result<RulesDocument> {
         let mut conn = self.pool().acquire().await?;
         Ok(match stored(&mut conn, kind, workspace_id).await? {
             Some((document, updated_at)) => RulesDocument {
@@ -327,7 +337,16 @@ impl Store {
         .bind(&now)
         .execute(tx.conn())
         .await?;
-        audit(&mut tx, actor, workspace_id, kind, "update", before, Some(text.to_string())).await?;
+        audit(
+            &mut tx,
+            actor,
+            workspace_id,
+            kind,
+            "update",
+            before,
+            Some(text.to_string()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(RulesDocument {
             workspace_id: workspace_id.to_string(),
@@ -366,11 +385,23 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        sqlx::query(&format!("DELETE FROM {} WHERE workspace_id = $1", kind.table()))
-            .bind(workspace_id)
-            .execute(tx.conn())
-            .await?;
-        audit(&mut tx, actor, workspace_id, kind, "reset", Some(before), None).await?;
+        sqlx::query(&format!(
+            "DELETE FROM {} WHERE workspace_id = $1",
+            kind.table()
+        ))
+        .bind(workspace_id)
+        .execute(tx.conn())
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            workspace_id,
+            kind,
+            "reset",
+            Some(before),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(RulesDocument {
             workspace_id: workspace_id.to_string(),

@@ -58,23 +58,21 @@ pub fn effective_met(
 ) -> Vec<RequirementMet> {
     requirement_ids
         .iter()
-        .map(|id| {
-            match answers.and_then(|a| a.by_requirement.get(id)) {
-                Some((assessment_id, title, status)) => RequirementMet {
-                    requirement_id: id.clone(),
-                    met: counts_as_met(status),
-                    source: MetSource::Assessment {
-                        assessment_id: assessment_id.clone(),
-                        title: title.clone(),
-                        status: status.clone(),
-                    },
+        .map(|id| match answers.and_then(|a| a.by_requirement.get(id)) {
+            Some((assessment_id, title, status)) => RequirementMet {
+                requirement_id: id.clone(),
+                met: counts_as_met(status),
+                source: MetSource::Assessment {
+                    assessment_id: assessment_id.clone(),
+                    title: title.clone(),
+                    status: status.clone(),
                 },
-                None => RequirementMet {
-                    requirement_id: id.clone(),
-                    met: device.met.get(id).copied().unwrap_or(false),
-                    source: MetSource::Checkbox,
-                },
-            }
+            },
+            None => RequirementMet {
+                requirement_id: id.clone(),
+                met: device.met.get(id).copied().unwrap_or(false),
+                source: MetSource::Checkbox,
+            },
         })
         .collect()
 }
@@ -89,7 +87,10 @@ pub fn met_map(states: &[RequirementMet]) -> BTreeMap<String, bool> {
 
 impl Store {
     /// Latest answers per node over every assessment in the workspace that targets a node.
-    pub async fn answers_by_node(&self, workspace_id: &str) -> Result<BTreeMap<String, NodeAnswers>> {
+    pub async fn answers_by_node(
+        &self,
+        workspace_id: &str,
+    ) -> Result<BTreeMap<String, NodeAnswers>> {
         // Ordered oldest first so that a later assessment overwrites an earlier one's answer.
         let rows = sqlx::query(
             "SELECT a.id, a.title, a.target_node_id, aa.requirement_id, aa.status \

@@ -70,7 +70,10 @@ pub fn router() -> Router<SharedState> {
             "/workspaces/{ws}/flows/{id}/register.json",
             get(register_json),
         )
-        .route("/workspaces/{ws}/flows/register.xlsx", get(workspace_register_xlsx))
+        .route(
+            "/workspaces/{ws}/flows/register.xlsx",
+            get(workspace_register_xlsx),
+        )
         .route(
             "/workspaces/{ws}/places",
             get(get_places).put(put_places).delete(reset_places),
@@ -84,8 +87,23 @@ pub fn router() -> Router<SharedState> {
 /// The OpenAPI paths this module adds beyond those listed in `api::ApiDoc`.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(register_json, workspace_register_xlsx, get_places, put_places, reset_places, get_scheme, put_scheme, reset_scheme),
-    components(schemas(RulesDocument, sanso_store::dataflow_rules::RulesKind, FlowExport, RequirementMet, MetSource))
+    paths(
+        register_json,
+        workspace_register_xlsx,
+        get_places,
+        put_places,
+        reset_places,
+        get_scheme,
+        put_scheme,
+        reset_scheme
+    ),
+    components(schemas(
+        RulesDocument,
+        sanso_store::dataflow_rules::RulesKind,
+        FlowExport,
+        RequirementMet,
+        MetSource
+    ))
 )]
 pub struct Doc;
 
@@ -129,7 +147,6 @@ pub fn dataflow_error(e: DataflowError) -> ApiError {
         other => internal(other),
     }
 }
-
 
 /// Reads a flow document from the body: JSON when the Content-Type is JSON, YAML otherwise.
 async fn read_flow(req: Request, state: &SharedState) -> ApiResult<DataFlow> {
@@ -648,60 +665,109 @@ pub async fn workspace_register_xlsx(
         .into_response())
 }
 
-async fn get_rules(state: &SharedState, p: &crate::auth::Principal, ws: &str, kind: RulesKind) -> ApiResult<Json<RulesDocument>> {
+async fn get_rules(
+    state: &SharedState,
+    p: &crate::auth::Principal,
+    ws: &str,
+    kind: RulesKind,
+) -> ApiResult<Json<RulesDocument>> {
     workspace_access(state, p, ws).await?;
     Ok(Json(state.store.rules_document(ws, kind).await?))
 }
 
-async fn put_rules(state: &SharedState, p: &crate::auth::Principal, ws: &str, kind: RulesKind, req: Request) -> ApiResult<Json<RulesDocument>> {
+async fn put_rules(
+    state: &SharedState,
+    p: &crate::auth::Principal,
+    ws: &str,
+    kind: RulesKind,
+    req: Request,
+) -> ApiResult<Json<RulesDocument>> {
     let (_, role) = workspace_access(state, p, ws).await?;
     require_admin(role)?;
     let bytes = body::read_body(req, state).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| ApiError::bad_request("(body)", format!("not UTF-8 text: {e}")))?;
-    Ok(Json(state.store.set_rules_document(&p.actor, ws, kind, text).await?))
+    Ok(Json(
+        state
+            .store
+            .set_rules_document(&p.actor, ws, kind, text)
+            .await?,
+    ))
 }
 
-async fn reset_rules(state: &SharedState, p: &crate::auth::Principal, ws: &str, kind: RulesKind) -> ApiResult<Json<RulesDocument>> {
+async fn reset_rules(
+    state: &SharedState,
+    p: &crate::auth::Principal,
+    ws: &str,
+    kind: RulesKind,
+) -> ApiResult<Json<RulesDocument>> {
     let (_, role) = workspace_access(state, p, ws).await?;
     require_admin(role)?;
-    Ok(Json(state.store.reset_rules_document(&p.actor, ws, kind).await?))
+    Ok(Json(
+        state.store.reset_rules_document(&p.actor, ws, kind).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/places", tag = "dataflows", params(("ws" = String, Path)),
     responses((status = 200, body = RulesDocument, description = "The rule sets places adopt and the adequacy arrangements, as YAML (the built-in document until the workspace saves its own)"), (status = 404, body = crate::error::Problem)))]
-pub async fn get_places(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+pub async fn get_places(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<RulesDocument>> {
     get_rules(&state, &p, &ws, RulesKind::Places).await
 }
 
 #[utoipa::path(put, path = "/api/v1/workspaces/{ws}/places", tag = "dataflows", params(("ws" = String, Path)),
     request_body(content = String, description = "Rule-set YAML (the shape of the built-in document)", content_type = "application/yaml"),
     responses((status = 200, body = RulesDocument), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "The document does not parse or check, or a stored flow would become invalid; every fault names its path")))]
-pub async fn put_places(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>, req: Request) -> ApiResult<Json<RulesDocument>> {
+pub async fn put_places(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+    req: Request,
+) -> ApiResult<Json<RulesDocument>> {
     put_rules(&state, &p, &ws, RulesKind::Places, req).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/places", tag = "dataflows", params(("ws" = String, Path)),
     responses((status = 200, body = RulesDocument, description = "Back on the built-in document"), (status = 422, body = crate::error::Problem)))]
-pub async fn reset_places(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+pub async fn reset_places(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<RulesDocument>> {
     reset_rules(&state, &p, &ws, RulesKind::Places).await
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/iot-scheme", tag = "dataflows", params(("ws" = String, Path)),
     responses((status = 200, body = RulesDocument, description = "The IoT-SSF scheme as YAML (the built-in document until the workspace saves its own)"), (status = 404, body = crate::error::Problem)))]
-pub async fn get_scheme(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+pub async fn get_scheme(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<RulesDocument>> {
     get_rules(&state, &p, &ws, RulesKind::IotScheme).await
 }
 
 #[utoipa::path(put, path = "/api/v1/workspaces/{ws}/iot-scheme", tag = "dataflows", params(("ws" = String, Path)),
     request_body(content = String, description = "IoT-SSF scheme YAML (axes, levels, chart, phases, categories)", content_type = "application/yaml"),
     responses((status = 200, body = RulesDocument), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "The scheme does not parse or check, or a stored device would fall in no category")))]
-pub async fn put_scheme(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>, req: Request) -> ApiResult<Json<RulesDocument>> {
+pub async fn put_scheme(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+    req: Request,
+) -> ApiResult<Json<RulesDocument>> {
     put_rules(&state, &p, &ws, RulesKind::IotScheme, req).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/iot-scheme", tag = "dataflows", params(("ws" = String, Path)),
     responses((status = 200, body = RulesDocument, description = "Back on the built-in scheme"), (status = 422, body = crate::error::Problem)))]
-pub async fn reset_scheme(State(state): State<SharedState>, ApiUser(p): ApiUser, Path(ws): Path<String>) -> ApiResult<Json<RulesDocument>> {
+pub async fn reset_scheme(
+    State(state): State<SharedState>,
+    ApiUser(p): ApiUser,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<RulesDocument>> {
     reset_rules(&state, &p, &ws, RulesKind::IotScheme).await
 }

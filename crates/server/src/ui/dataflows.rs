@@ -44,7 +44,10 @@ pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/w/{ws}/dataflows", get(list_page).post(create_flow))
         .route("/w/{ws}/dataflows/demo", post(load_demo))
-        .route("/w/{ws}/dataflows/places", get(places_page).post(save_places))
+        .route(
+            "/w/{ws}/dataflows/places",
+            get(places_page).post(save_places),
+        )
         .route("/w/{ws}/dataflows/{id}", get(flow_page))
         .route("/w/{ws}/dataflows/{id}/yaml", post(save_yaml))
         .route("/w/{ws}/dataflows/{id}/holders", post(add_holder))
@@ -235,8 +238,14 @@ async fn create_flow(
         adequacy: vec![],
         risks: vec![],
     };
-    let record = state.store.create_data_flow(&p.actor, &ws, None, flow).await?;
-    Ok(see_other(&format!("/w/{ws}/dataflows/{}?step=1", record.id)))
+    let record = state
+        .store
+        .create_data_flow(&p.actor, &ws, None, flow)
+        .await?;
+    Ok(see_other(&format!(
+        "/w/{ws}/dataflows/{}?step=1",
+        record.id
+    )))
 }
 
 #[derive(Deserialize)]
@@ -281,7 +290,17 @@ async fn flow_page(
 ) -> UiResult {
     let (_, workspace, role) = workspace(&state, &ui, &ws).await?;
     let record = state.store.get_data_flow(&ws, &id).await?;
-    render_flow(&state, &ui, &workspace, role.can_edit(), record, q.step, None, None).await
+    render_flow(
+        &state,
+        &ui,
+        &workspace,
+        role.can_edit(),
+        record,
+        q.step,
+        None,
+        None,
+    )
+    .await
 }
 
 /// Renders a flow's page; `yaml` and `errors` re-show a rejected YAML edit with its faults.
@@ -302,8 +321,8 @@ async fn render_flow(
     let workflow = workflow_state(&a.flow, &a.library);
     let step = step.unwrap_or(workflow.current_step.min(4)).clamp(1, 4);
     let l = lang(ui);
-    let svg = sanso_dataflow::svg::flow_svg(&a.flow, &a.library, &a.risks, l)
-        .map_err(dataflow_error)?;
+    let svg =
+        sanso_dataflow::svg::flow_svg(&a.flow, &a.library, &a.risks, l).map_err(dataflow_error)?;
     let mut document = record.flow.clone();
     document.risks = record.risks.clone();
     let yaml = match yaml {
@@ -526,19 +545,47 @@ fn step3(
     let v = library.vocabulary();
     let label = |scale: Scale, id: &Option<String>| -> String {
         id.as_deref()
-            .map(|id| v.label(scale, id).map_or(id.to_string(), |t| t.get(l).to_string()))
+            .map(|id| {
+                v.label(scale, id)
+                    .map_or(id.to_string(), |t| t.get(l).to_string())
+            })
             .unwrap_or_else(|| "—".into())
     };
     let options = |scale: Scale| -> Vec<(String, String)> {
         match scale {
-            Scale::Category => v.categories.iter().map(|t| (t.id.clone(), t.label.get(l).to_string())).collect(),
-            Scale::PrivacyImpact => v.privacy_impacts.iter().map(|t| (t.id.clone(), t.label.get(l).to_string())).collect(),
-            Scale::Value => v.values.iter().map(|t| (t.id.clone(), t.label.get(l).to_string())).collect(),
-            Scale::DisclosureScope => v.disclosure_scopes.iter().map(|t| (t.id.clone(), t.label.get(l).to_string())).collect(),
-            Scale::Safeguard => v.safeguards.iter().map(|t| (t.id.clone(), t.label.get(l).to_string())).collect(),
+            Scale::Category => v
+                .categories
+                .iter()
+                .map(|t| (t.id.clone(), t.label.get(l).to_string()))
+                .collect(),
+            Scale::PrivacyImpact => v
+                .privacy_impacts
+                .iter()
+                .map(|t| (t.id.clone(), t.label.get(l).to_string()))
+                .collect(),
+            Scale::Value => v
+                .values
+                .iter()
+                .map(|t| (t.id.clone(), t.label.get(l).to_string()))
+                .collect(),
+            Scale::DisclosureScope => v
+                .disclosure_scopes
+                .iter()
+                .map(|t| (t.id.clone(), t.label.get(l).to_string()))
+                .collect(),
+            Scale::Safeguard => v
+                .safeguards
+                .iter()
+                .map(|t| (t.id.clone(), t.label.get(l).to_string()))
+                .collect(),
         }
     };
-    let scales = [Scale::Category, Scale::PrivacyImpact, Scale::Value, Scale::DisclosureScope];
+    let scales = [
+        Scale::Category,
+        Scale::PrivacyImpact,
+        Scale::Value,
+        Scale::DisclosureScope,
+    ];
     html! {
         h2 { (ui.t("df.attributes")) }
         table #attributes {
@@ -711,10 +758,23 @@ async fn save_yaml(
         Err(e) => Err(Ok(sanso_store::dataflow_rules::document_errors(e))),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/w/{ws}/dataflows/{id}?step={}", f.step.unwrap_or(1)))),
+        Ok(_) => Ok(see_other(&format!(
+            "/w/{ws}/dataflows/{id}?step={}",
+            f.step.unwrap_or(1)
+        ))),
         // Faults are shown beside the editor with the text as typed, so nothing is lost.
         Err(Ok(errors)) => {
-            let mut r = render_flow(&state, &ui, &workspace_row, true, record, f.step, Some(f.yaml), Some(errors)).await?;
+            let mut r = render_flow(
+                &state,
+                &ui,
+                &workspace_row,
+                true,
+                record,
+                f.step,
+                Some(f.yaml),
+                Some(errors),
+            )
+            .await?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -734,14 +794,19 @@ async fn add_holder(
     Path((ws, id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<HolderForm>,
 ) -> UiResult {
-    let relation: HolderRelation = serde_json::from_value(serde_json::Value::String(f.relation.clone()))
-        .map_err(|_| invalid("relation", format!("unknown relation `{}`", f.relation)))?;
+    let relation: HolderRelation =
+        serde_json::from_value(serde_json::Value::String(f.relation.clone()))
+            .map_err(|_| invalid("relation", format!("unknown relation `{}`", f.relation)))?;
     edit_flow(&state, &ui, &ws, &id, 1, |flow| {
         let mut hid = slug(&f.name, "holder");
         while flow.holder(&hid).is_some() {
             hid.push('x');
         }
-        flow.holders.push(Holder { id: hid, name: f.name.trim().to_string(), relation });
+        flow.holders.push(Holder {
+            id: hid,
+            name: f.name.trim().to_string(),
+            relation,
+        });
         Ok(())
     })
     .await
@@ -783,7 +848,10 @@ async fn add_event(
             safeguards: vec![],
         });
         if let Some(after) = f.after.filter(|a| !a.is_empty()) {
-            flow.edges.push(Edge { from: after, to: event_id });
+            flow.edges.push(Edge {
+                from: after,
+                to: event_id,
+            });
         }
         Ok(())
     })
@@ -803,7 +871,10 @@ async fn add_edge(
     CsrfForm(f): CsrfForm<EdgeForm>,
 ) -> UiResult {
     edit_flow(&state, &ui, &ws, &id, 1, |flow| {
-        flow.edges.push(Edge { from: f.from, to: f.to });
+        flow.edges.push(Edge {
+            from: f.from,
+            to: f.to,
+        });
         Ok(())
     })
     .await
@@ -815,7 +886,13 @@ async fn add_place(
     Path((ws, id)): Path<(String, String)>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> UiResult {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
     let kind: PlaceKind = serde_json::from_value(serde_json::Value::String(get("kind")))
         .map_err(|_| invalid("kind", format!("unknown place kind `{}`", get("kind"))))?;
     let place = Place {
@@ -823,7 +900,11 @@ async fn add_place(
         name: Text::new(get("name_ja"), get("name_en")),
         kind,
         jurisdiction: Some(get("jurisdiction")).filter(|j| !j.is_empty()),
-        adopts: pairs.iter().filter(|(n, _)| n == "adopts").map(|(_, v)| v.clone()).collect(),
+        adopts: pairs
+            .iter()
+            .filter(|(n, _)| n == "adopts")
+            .map(|(_, v)| v.clone())
+            .collect(),
         rules: vec![],
     };
     edit_flow(&state, &ui, &ws, &id, 2, |flow| {
@@ -848,7 +929,10 @@ struct AttributesForm {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
+    s.split(',')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
 }
 
 async fn set_attributes(
@@ -869,7 +953,11 @@ async fn set_attributes(
         e.changes.value = opt(f.value);
         e.changes.disclosure_scope = opt(f.disclosure_scope);
         let holders = split_list(&f.rights_holders);
-        e.changes.rights_holders = if holders.is_empty() { None } else { Some(holders) };
+        e.changes.rights_holders = if holders.is_empty() {
+            None
+        } else {
+            Some(holders)
+        };
         Ok(())
     })
     .await
@@ -895,18 +983,25 @@ async fn review_risk(
 ) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
-    let status = [RiskStatus::Suggested, RiskStatus::Accepted, RiskStatus::Edited, RiskStatus::Rejected]
-        .into_iter()
-        .find(|s| s.id() == f.status)
-        .ok_or_else(|| invalid("status", format!("unknown status `{}`", f.status)))?;
+    let status = [
+        RiskStatus::Suggested,
+        RiskStatus::Accepted,
+        RiskStatus::Edited,
+        RiskStatus::Rejected,
+    ]
+    .into_iter()
+    .find(|s| s.id() == f.status)
+    .ok_or_else(|| invalid("status", format!("unknown status `{}`", f.status)))?;
     let record = state.store.get_data_flow(&ws, &id).await?;
     // Review the merged register (suggestions included) so the decision sticks to the suggestion's id.
     let a = analyse(&state, record).await?;
     let mut risks = a.risks;
-    let risk = risks
-        .iter_mut()
-        .find(|r| r.id == f.risk)
-        .ok_or_else(|| invalid("risk", format!("no risk `{}` in this flow's register", f.risk)))?;
+    let risk = risks.iter_mut().find(|r| r.id == f.risk).ok_or_else(|| {
+        invalid(
+            "risk",
+            format!("no risk `{}` in this flow's register", f.risk),
+        )
+    })?;
     let l = lang(&ui);
     risk.status = status;
     risk.note = Some(f.note.trim().to_string()).filter(|n| !n.is_empty());
@@ -914,14 +1009,23 @@ async fn review_risk(
     let refs = split_list(&f.requirements);
     // An edit of the wording or the linked requirements makes the entry `edited`, so that
     // re-analysis keeps the person's version.
-    if status != RiskStatus::Rejected && (!title.is_empty() && title != risk.title.get(l) || refs != risk.requirement_refs) {
+    if status != RiskStatus::Rejected
+        && (!title.is_empty() && title != risk.title.get(l) || refs != risk.requirement_refs)
+    {
         if !title.is_empty() {
-            risk.title = if l == "ja" { Text::new(title, risk.title.en.clone()) } else { Text::new(risk.title.ja.clone(), title) };
+            risk.title = if l == "ja" {
+                Text::new(title, risk.title.en.clone())
+            } else {
+                Text::new(risk.title.ja.clone(), title)
+            };
         }
         risk.requirement_refs = refs;
         risk.status = RiskStatus::Edited;
     }
-    state.store.set_data_flow_risks(&p.actor, &ws, &id, risks).await?;
+    state
+        .store
+        .set_data_flow_risks(&p.actor, &ws, &id, risks)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/dataflows/{id}?step=4")))
 }
 
@@ -953,7 +1057,10 @@ async fn add_manual_risk(
     let a = analyse(&state, record).await?;
     let mut risks = a.risks;
     let mut n = risks.len() + 1;
-    while risks.iter().any(|r| r.id == format!("manual-{n}@{}", f.event)) {
+    while risks
+        .iter()
+        .any(|r| r.id == format!("manual-{n}@{}", f.event))
+    {
         n += 1;
     }
     let title = f.title.trim().to_string();
@@ -969,7 +1076,10 @@ async fn add_manual_risk(
         note: None,
         outdated: false,
     });
-    state.store.set_data_flow_risks(&p.actor, &ws, &id, risks).await?;
+    state
+        .store
+        .set_data_flow_risks(&p.actor, &ws, &id, risks)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/dataflows/{id}?step=4")))
 }
 
@@ -993,8 +1103,16 @@ async fn rules_page(
     let (_, workspace_row, role) = workspace(state, ui, ws).await?;
     let doc = state.store.rules_document(ws, kind).await?;
     let (title, nav, action) = match kind {
-        RulesKind::Places => (ui.t("df.places_title"), "dataflows", format!("/w/{ws}/dataflows/places")),
-        RulesKind::IotScheme => (ui.t("dev.scheme_title"), "devices", format!("/w/{ws}/devices/scheme")),
+        RulesKind::Places => (
+            ui.t("df.places_title"),
+            "dataflows",
+            format!("/w/{ws}/dataflows/places"),
+        ),
+        RulesKind::IotScheme => (
+            ui.t("dev.scheme_title"),
+            "devices",
+            format!("/w/{ws}/devices/scheme"),
+        ),
     };
     let failed = errors.is_some();
     let mut r = ui.page(
@@ -1027,20 +1145,31 @@ async fn rules_page(
     Ok(r)
 }
 
-async fn save_rules(state: &SharedState, ui: &Ui, ws: &str, kind: RulesKind, f: RulesForm) -> UiResult {
+async fn save_rules(
+    state: &SharedState,
+    ui: &Ui,
+    ws: &str,
+    kind: RulesKind,
+    f: RulesForm,
+) -> UiResult {
     let (p, _, role) = workspace(state, ui, ws).await?;
     require_admin(role)?;
     let result = if f.reset.is_some() {
         state.store.reset_rules_document(&p.actor, ws, kind).await
     } else {
-        state.store.set_rules_document(&p.actor, ws, kind, &f.document).await
+        state
+            .store
+            .set_rules_document(&p.actor, ws, kind, &f.document)
+            .await
     };
     match result {
         Ok(_) => Ok(see_other(&match kind {
             RulesKind::Places => format!("/w/{ws}/dataflows/places"),
             RulesKind::IotScheme => format!("/w/{ws}/devices/scheme"),
         })),
-        Err(StoreError::Invalid(errors)) => rules_page(state, ui, ws, kind, Some(f.document), Some(errors)).await,
+        Err(StoreError::Invalid(errors)) => {
+            rules_page(state, ui, ws, kind, Some(f.document), Some(errors)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -1073,7 +1202,11 @@ async fn save_scheme(
 
 // ---------- devices ----------
 
-async fn devices_page(State(state): State<SharedState>, ui: Ui, Path(ws): Path<String>) -> UiResult {
+async fn devices_page(
+    State(state): State<SharedState>,
+    ui: Ui,
+    Path(ws): Path<String>,
+) -> UiResult {
     let (_, workspace_row, role) = workspace(&state, &ui, &ws).await?;
     let l = lang(&ui);
     let devices = state.store.list_iot_devices(&ws).await?;
@@ -1158,8 +1291,14 @@ fn device_fields(
 }
 
 /// Reads a device form (`rating.<axis>` or `rating.<axis>.<target>`, `met.<requirement>`).
-fn device_input(pairs: &[(String, String)], scheme: &sanso_dataflow::Scheme) -> Result<IotDeviceInput, UiReject> {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+fn device_input(pairs: &[(String, String)]) -> Result<IotDeviceInput, UiReject> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
     let mut rating = DeviceRating::new();
     let mut met = BTreeMap::new();
     for (name, value) in pairs {
@@ -1174,7 +1313,10 @@ fn device_input(pairs: &[(String, String)], scheme: &sanso_dataflow::Scheme) -> 
                             map.insert(target.to_string(), value.clone());
                         }
                         AxisRating::Level(_) => {
-                            return Err(invalid(name, "an axis is rated both as a whole and per target"))
+                            return Err(invalid(
+                                name,
+                                "an axis is rated both as a whole and per target",
+                            ))
                         }
                     }
                 }
@@ -1186,7 +1328,6 @@ fn device_input(pairs: &[(String, String)], scheme: &sanso_dataflow::Scheme) -> 
             met.insert(req.to_string(), !value.is_empty());
         }
     }
-    let _ = scheme;
     Ok(IotDeviceInput {
         name: get("name"),
         product: get("product"),
@@ -1205,10 +1346,9 @@ async fn create_device(
 ) -> UiResult {
     let (p, _, role) = workspace(&state, &ui, &ws).await?;
     require_edit(role)?;
-    let scheme = state.store.workspace_scheme(&ws).await?;
     let device = state
         .store
-        .create_iot_device(&p.actor, &ws, device_input(&pairs, &scheme)?)
+        .create_iot_device(&p.actor, &ws, device_input(&pairs)?)
         .await?;
     Ok(see_other(&format!("/w/{ws}/devices/{}", device.id)))
 }
@@ -1223,7 +1363,7 @@ async fn update_device(
     require_edit(role)?;
     let scheme = state.store.workspace_scheme(&ws).await?;
     let before = state.store.get_iot_device(&ws, &id).await?;
-    let mut input = device_input(&pairs, &scheme)?;
+    let mut input = device_input(&pairs)?;
     // Checkboxes send nothing when cleared: every requirement shown on the form is decided by it.
     if pairs.iter().any(|(n, _)| n == "met_form") {
         let shown: Vec<String> = device_requirements(&before.to_device(), &scheme)
@@ -1237,7 +1377,10 @@ async fn update_device(
     } else {
         input.met = before.met.clone();
     }
-    state.store.update_iot_device(&p.actor, &ws, &id, input).await?;
+    state
+        .store
+        .update_iot_device(&p.actor, &ws, &id, input)
+        .await?;
     Ok(see_other(&format!("/w/{ws}/devices/{id}")))
 }
 
@@ -1266,9 +1409,15 @@ async fn device_page(
     let reqs = device_requirements(&device.to_device(), &scheme).map_err(dataflow_error)?;
     let answers = state.store.answers_by_node(&ws).await?;
     let ids = reqs.requirement_ids();
-    let states = effective_met(&device, device.node_id.as_ref().and_then(|n| answers.get(n)), &ids);
-    let state_of: BTreeMap<&str, &sanso_store::device_met::RequirementMet> =
-        states.iter().map(|s| (s.requirement_id.as_str(), s)).collect();
+    let states = effective_met(
+        &device,
+        device.node_id.as_ref().and_then(|n| answers.get(n)),
+        &ids,
+    );
+    let state_of: BTreeMap<&str, &sanso_store::device_met::RequirementMet> = states
+        .iter()
+        .map(|s| (s.requirement_id.as_str(), s))
+        .collect();
     let share = share_met(&reqs, &sanso_store::device_met::met_map(&states));
     let can_edit = role.can_edit();
     Ok(ui.page(
