@@ -12,6 +12,7 @@ use sanso_store::audit::AuditVerification;
 use sanso_store::model::ImportMode;
 use sanso_store::{Actor, Store, StoreConfig};
 
+mod osv;
 mod tools;
 
 #[derive(Parser)]
@@ -95,6 +96,16 @@ enum Command {
     /// Software bills of materials.
     #[command(subcommand)]
     Sbom(SbomCommand),
+    /// Vulnerability data (OSV) in the installation.
+    #[command(subcommand)]
+    Osv(OsvCommand),
+}
+
+#[derive(Subcommand)]
+enum OsvCommand {
+    /// Import OSV advisories from a JSON file, a directory tree or an osv.dev zip; new findings
+    /// across all workspaces are recorded and webhooks notified.
+    Import { path: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -129,6 +140,9 @@ struct ServeArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024, env = "SANSO_BODY_LIMIT")]
     body_limit: usize,
+    /// Largest accepted file upload (SBOM, OSV archive), in bytes; streamed to disk, never buffered.
+    #[arg(long, default_value_t = 2 << 30, env = "SANSO_UPLOAD_LIMIT")]
+    upload_limit: u64,
 }
 
 #[derive(Subcommand)]
@@ -337,6 +351,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             tools::resolve_profile(&profile, output.as_deref())
         }
         Command::Sbom(SbomCommand::Scan(args)) => tools::scan_sbom(&args),
+        Command::Osv(OsvCommand::Import { path }) => {
+            let store = open(&cli.location).await?;
+            osv::import(&store, &path).await
+        }
         Command::Model(ModelCommand::Export { workspace, format }) => {
             let store = open(&cli.location).await?;
             store
@@ -451,6 +469,7 @@ async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         public_url,
         secure_cookies: args.secure_cookies,
         body_limit: args.body_limit,
+        upload_limit: args.upload_limit,
     };
     sanso_server::serve(listener, store, config, sanso_server::shutdown_signal()).await?;
     tracing::info!("stopped");
