@@ -13,6 +13,7 @@ use sanso_store::model::ImportMode;
 use sanso_store::{Actor, Store, StoreConfig};
 
 mod demo;
+mod osv;
 mod tools;
 
 #[derive(Parser)]
@@ -99,6 +100,16 @@ enum Command {
     /// Worked examples.
     #[command(subcommand)]
     Demo(demo::DemoCommand),
+    /// Vulnerability data (OSV) in the installation.
+    #[command(subcommand)]
+    Osv(OsvCommand),
+}
+
+#[derive(Subcommand)]
+enum OsvCommand {
+    /// Import OSV advisories from a JSON file, a directory tree or an osv.dev zip; new findings
+    /// across all workspaces are recorded and webhooks notified.
+    Import { path: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -133,6 +144,9 @@ struct ServeArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024, env = "SANSO_BODY_LIMIT")]
     body_limit: usize,
+    /// Largest accepted file upload (SBOM, OSV archive), in bytes; streamed to disk, never buffered.
+    #[arg(long, default_value_t = 2 << 30, env = "SANSO_UPLOAD_LIMIT")]
+    upload_limit: u64,
 }
 
 #[derive(Subcommand)]
@@ -342,6 +356,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Sbom(SbomCommand::Scan(args)) => tools::scan_sbom(&args),
         Command::Demo(command) => demo::run(&open(&cli.location).await?, command).await,
+        Command::Osv(OsvCommand::Import { path }) => {
+            let store = open(&cli.location).await?;
+            osv::import(&store, &path).await
+        }
         Command::Model(ModelCommand::Export { workspace, format }) => {
             let store = open(&cli.location).await?;
             store
@@ -456,6 +474,7 @@ async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         public_url,
         secure_cookies: args.secure_cookies,
         body_limit: args.body_limit,
+        upload_limit: args.upload_limit,
     };
     sanso_server::serve(listener, store, config, sanso_server::shutdown_signal()).await?;
     tracing::info!("stopped");

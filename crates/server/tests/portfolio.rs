@@ -19,8 +19,7 @@ fn data(rel: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data")
         .join(rel);
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("test data {} is missing ({e})", path.display()))
+    std::fs::read(&path).unwrap_or_else(|e| panic!("test data {} is missing ({e})", path.display()))
 }
 
 fn osv_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -124,7 +123,14 @@ async fn new_advisory_finds_affected_versions_in_every_workspace_and_notifies() 
     let (_, ws_a, admin) = server.user_with_workspace("a@example.com", "Maker").await;
     let (_, ws_b, other) = server.user_with_workspace("b@example.com", "Other").await;
     // smallvec 1.6.0 is affected by RUSTSEC-2021-0003 (fixed in 1.6.1); 1.6.1 is not.
-    let hit_a = version_with(&admin, &server, &ws_a, "Gateway", &[("smallvec", "1.6.0"), ("dirs", "1.0.0")]).await;
+    let hit_a = version_with(
+        &admin,
+        &server,
+        &ws_a,
+        "Gateway",
+        &[("smallvec", "1.6.0"), ("dirs", "1.0.0")],
+    )
+    .await;
     let _clean = version_with(&admin, &server, &ws_a, "Sensor", &[("smallvec", "1.6.1")]).await;
     let hit_b = version_with(&other, &server, &ws_b, "Router", &[("SmallVec", "1.5.0")]).await;
 
@@ -143,7 +149,10 @@ async fn new_advisory_finds_affected_versions_in_every_workspace_and_notifies() 
         .iter()
         .map(|e| e["field"].as_str().unwrap_or(""))
         .collect();
-    assert!(fields.contains(&"url") && fields.contains(&"events[0]"), "{problem}");
+    assert!(
+        fields.contains(&"url") && fields.contains(&"events[0]"),
+        "{problem}"
+    );
 
     let (hook_url, received) = receiver().await;
     let secret = "a webhook secret of some length";
@@ -157,7 +166,9 @@ async fn new_advisory_finds_affected_versions_in_every_workspace_and_notifies() 
     assert_eq!(hook["events"], json!(["finding.new"]));
     // The other workspace cannot see the webhook.
     let r = other
-        .get(server.url(&format!("/api/v1/workspaces/{ws_a}/webhooks/{hook_id}/deliveries")))
+        .get(server.url(&format!(
+            "/api/v1/workspaces/{ws_a}/webhooks/{hook_id}/deliveries"
+        )))
         .send()
         .await
         .unwrap();
@@ -194,7 +205,10 @@ async fn new_advisory_finds_affected_versions_in_every_workspace_and_notifies() 
     assert_eq!(list[0]["product_name"], "Gateway");
     assert_eq!(list[0]["advisory_id"], "RUSTSEC-2021-0003");
     assert_eq!(list[0]["purl"], "pkg:cargo/smallvec@1.6.0");
-    assert!(list[0]["reason"].as_str().unwrap().contains("1.6.1"), "{list:?}");
+    assert!(
+        list[0]["reason"].as_str().unwrap().contains("1.6.1"),
+        "{list:?}"
+    );
     let list_b: Value = other
         .get(server.url(&format!("/api/v1/workspaces/{ws_b}/portfolio/findings")))
         .send()
@@ -226,7 +240,14 @@ async fn new_advisory_finds_affected_versions_in_every_workspace_and_notifies() 
     let mut delivered = Value::Null;
     for _ in 0..40 {
         tokio::time::sleep(Duration::from_millis(250)).await;
-        let d: Value = admin.get(&deliveries_url).send().await.unwrap().json().await.unwrap();
+        let d: Value = admin
+            .get(&deliveries_url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         if d[0]["status"] == "delivered" {
             delivered = d;
             break;
@@ -266,7 +287,13 @@ async fn uploads_over_the_limit_truncated_sboms_and_zip_bombs_store_nothing() {
     let r = admin.post(&sboms_url).body(big).send().await.unwrap();
     assert_eq!(r.status(), 413);
     let problem: Value = r.json().await.unwrap();
-    assert!(problem["detail"].as_str().unwrap().contains("--upload-limit"), "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("--upload-limit"),
+        "{problem}"
+    );
 
     // Truncated in the middle of a component: 422 with the position; nothing half-stored.
     let truncated = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
@@ -275,7 +302,10 @@ async fn uploads_over_the_limit_truncated_sboms_and_zip_bombs_store_nothing() {
     let r = admin.post(&sboms_url).body(truncated).send().await.unwrap();
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
-    assert!(problem["detail"].as_str().unwrap().contains("line"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("line"),
+        "{problem}"
+    );
     let r = admin
         .post(&sboms_url)
         .body("{\"bomFormat\": \"CycloneDX\", \"specVersion\": 7}")
@@ -283,8 +313,19 @@ async fn uploads_over_the_limit_truncated_sboms_and_zip_bombs_store_nothing() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    let sboms: Value = admin.get(&sboms_url).send().await.unwrap().json().await.unwrap();
-    assert_eq!(sboms.as_array().unwrap().len(), 1, "only the first, good SBOM: {sboms}");
+    let sboms: Value = admin
+        .get(&sboms_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        sboms.as_array().unwrap().len(),
+        1,
+        "only the first, good SBOM: {sboms}"
+    );
 
     // Duplicates are merged while streaming, and reported.
     let dup = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[

@@ -37,7 +37,13 @@ async fn open(dir: &Path) -> BenchResult<Store> {
 async fn workspace_version(store: &Store) -> BenchResult<(String, String)> {
     let actor = Actor::cli();
     let (user, _) = store
-        .create_first_admin(&actor, "bench@example.com", "Bench", "a long password", "Bench")
+        .create_first_admin(
+            &actor,
+            "bench@example.com",
+            "Bench",
+            "a long password",
+            "Bench",
+        )
         .await?;
     let ws = store.workspaces_for_user(&user.id).await?[0].0.id.clone();
     let p = store
@@ -151,9 +157,8 @@ async fn portfolio(sboms: usize, rows_per: usize) -> BenchResult<()> {
     store.close().await;
     // Bulk load with plain SQL in one transaction: products/versions/SBOMs, then component rows
     // drawn from 50,000 crates with 5 versions each; crate 0 ("popular") is in every SBOM.
-    let url = std::env::var("SANSO_BENCH_DATABASE_URL").unwrap_or_else(|_| {
-        format!("sqlite://{}", dir.path().join("data/sanso.db").display())
-    });
+    let url = std::env::var("SANSO_BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("data/sanso.db").display()));
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(&url).await?;
     let t = Instant::now();
@@ -205,7 +210,11 @@ async fn portfolio(sboms: usize, rows_per: usize) -> BenchResult<()> {
             q.execute(&mut *tx).await?;
         }
         if s % 1000 == 999 {
-            eprintln!("  {} SBOMs loaded, {:.0} s", s + 1, t.elapsed().as_secs_f64());
+            eprintln!(
+                "  {} SBOMs loaded, {:.0} s",
+                s + 1,
+                t.elapsed().as_secs_f64()
+            );
         }
     }
     tx.commit().await?;
@@ -216,7 +225,10 @@ async fn portfolio(sboms: usize, rows_per: usize) -> BenchResult<()> {
         t.elapsed().as_secs_f64()
     );
     let store = open(dir.path()).await?;
-    for (label, name) in [("popular crate (in every SBOM)", "crate0"), ("typical crate", "crate777")] {
+    for (label, name) in [
+        ("popular crate (in every SBOM)", "crate0"),
+        ("typical crate", "crate777"),
+    ] {
         let advisory: Advisory = serde_json::from_value(serde_json::json!({
             "id": format!("BENCH-{name}"), "modified": "2026-12-01T00:00:00Z",
             "affected": [{"package": {"ecosystem": "crates.io", "name": name},

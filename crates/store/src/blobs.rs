@@ -62,13 +62,15 @@ impl BlobStore {
         use std::io::Read;
         let mut input = std::fs::File::open(source).map_err(|e| StoreError::io(source, e))?;
         std::fs::create_dir_all(&self.root).map_err(|e| StoreError::io(&self.root, e))?;
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&self.root).map_err(|e| StoreError::io(&self.root, e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.root)
+            .map_err(|e| StoreError::io(&self.root, e))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
         let mut size = 0u64;
         loop {
-            let n = input.read(&mut buf).map_err(|e| StoreError::io(source, e))?;
+            let n = input
+                .read(&mut buf)
+                .map_err(|e| StoreError::io(source, e))?;
             if n == 0 {
                 break;
             }

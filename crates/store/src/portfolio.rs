@@ -257,8 +257,7 @@ pub(crate) async fn record_portfolio_findings(
                     "finding": finding,
                 });
                 for sub in subs.iter().filter(|s| s.wants(EVENT_FINDING_NEW)) {
-                    webhooks::queue_in(tx, sub, &workspace_id, EVENT_FINDING_NEW, &payload)
-                        .await?;
+                    webhooks::queue_in(tx, sub, &workspace_id, EVENT_FINDING_NEW, &payload).await?;
                     update.webhook_deliveries += 1;
                 }
             }

@@ -382,7 +382,9 @@ impl ComponentRow {
             purl_as_written,
         };
         ComponentRow {
-            package_key: canonical.as_deref().and_then(crate::portfolio::package_key_of_purl),
+            package_key: canonical
+                .as_deref()
+                .and_then(crate::portfolio::package_key_of_purl),
             bom_ref: c.bom_ref,
             name: c.name,
             version: c.version,
@@ -981,11 +983,10 @@ impl Store {
                 stored: 0,
             };
             let sbom = sanso_sbom::read_sbom_path_into(&source, &options, &mut sink)?;
-            sink.flush()
-                .map_err(|e| SbomError::Sink {
-                    location: "end of document".into(),
-                    source: e,
-                })?;
+            sink.flush().map_err(|e| SbomError::Sink {
+                location: "end of document".into(),
+                source: e,
+            })?;
             Ok::<_, SbomError>((sbom, sink.read, sink.stored))
         });
         let id = sanso_core::new_id();

@@ -44,9 +44,8 @@ pub async fn stream_to_file(
     let mut body = req.into_body();
     let mut written: u64 = 0;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| {
-            ApiError::bad_request("(body)", format!("the upload broke off: {e}"))
-        })?;
+        let frame = frame
+            .map_err(|e| ApiError::bad_request("(body)", format!("the upload broke off: {e}")))?;
         if let Ok(data) = frame.into_data() {
             written += data.len() as u64;
             if written > limit {
