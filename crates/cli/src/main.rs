@@ -12,6 +12,7 @@ use sanso_store::audit::AuditVerification;
 use sanso_store::model::ImportMode;
 use sanso_store::{Actor, Store, StoreConfig};
 
+mod assess;
 mod tools;
 
 #[derive(Parser)]
@@ -95,6 +96,9 @@ enum Command {
     /// Software bills of materials.
     #[command(subcommand)]
     Sbom(SbomCommand),
+    /// Assessments: start, answer, import answers, export, report.
+    #[command(subcommand)]
+    Assess(assess::AssessCommand),
 }
 
 #[derive(Subcommand)]
@@ -106,6 +110,8 @@ enum CatalogCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    #[command(flatten)]
+    Stored(assess::CatalogStoreCommand),
 }
 
 #[derive(Subcommand)]
@@ -337,6 +343,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             tools::resolve_profile(&profile, output.as_deref())
         }
         Command::Sbom(SbomCommand::Scan(args)) => tools::scan_sbom(&args),
+        Command::Catalog(CatalogCommand::Stored(command)) => {
+            assess::catalog(&open(&cli.location).await?, command).await
+        }
+        Command::Assess(command) => assess::assess(&open(&cli.location).await?, command).await,
         Command::Model(ModelCommand::Export { workspace, format }) => {
             let store = open(&cli.location).await?;
             store

@@ -1519,6 +1519,174 @@ pub fn oscal_poam(bundle: &AssessmentBundle) -> Result<oscal::PlanOfActionAndMil
     Ok(plan)
 }
 
+/// An XLSX report for management: `Summary` (score, band, levels attained), `Groups` (per
+/// group: met / in scope, percentage), `Gaps` (requirements not met) and `Plan` (plan items).
+/// Labels in `bundle.lang`. The editable DOCX report is the report crate's job.
+pub fn report_xlsx(bundle: &AssessmentBundle) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format as Cell, Workbook};
+    let report = score(bundle)?;
+    let ja = bundle.lang == Lang::Ja;
+    let t = |ja_text: &'static str, en_text: &'static str| if ja { ja_text } else { en_text };
+    let err = |e: rust_xlsxwriter::XlsxError| ExchangeError::Internal(format!("XLSX: {e}"));
+    let bold = Cell::new().set_bold();
+    let mut book = Workbook::new();
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("概要", "Summary")).map_err(err)?;
+    sheet.set_column_width(0, 28).map_err(err)?;
+    sheet.set_column_width(1, 60).map_err(err)?;
+    let overall = &report.overall;
+    let rows: Vec<(&str, String)> = vec![
+        (t("評価", "Assessment"), bundle.record.title.clone()),
+        (
+            t("カタログ", "Catalog"),
+            format!(
+                "{} ({} {})",
+                either(&bundle.catalog.title, bundle.lang),
+                bundle.catalog.id,
+                bundle.catalog.version
+            ),
+        ),
+        (
+            t("目標レベル", "Target level"),
+            bundle.record.target_level.clone().unwrap_or_default(),
+        ),
+        (t("状態", "State"), bundle.record.state.as_str().to_string()),
+        (
+            t("得点", "Score"),
+            format!("{} / {}", overall.total, overall.max),
+        ),
+        (
+            t("達成率 (%)", "Percentage"),
+            overall
+                .percentage
+                .map(|p| format!("{p:.1}"))
+                .unwrap_or_default(),
+        ),
+        (
+            t("充足した要求事項", "Requirements met"),
+            format!("{} / {}", overall.met, overall.requirements),
+        ),
+        (
+            t("判定", "Band"),
+            report
+                .band
+                .as_ref()
+                .map(|b| either(&b.label, bundle.lang).to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            t("達成したレベル", "Levels attained"),
+            report.levels_attained.join(", "),
+        ),
+    ];
+    for (i, (label, value)) in rows.iter().enumerate() {
+        sheet
+            .write_string_with_format(i as u32, 0, *label, &bold)
+            .map_err(err)?;
+        sheet.write_string(i as u32, 1, value).map_err(err)?;
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("グループ別", "Groups")).map_err(err)?;
+    let heads = [
+        t("グループ", "Group"),
+        t("名称", "Title"),
+        t("充足", "Met"),
+        t("対象", "In scope"),
+        t("達成率 (%)", "Percentage"),
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, g) in report.groups.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &g.group_id).map_err(err)?;
+        sheet
+            .write_string(row, 1, either(&g.title, bundle.lang))
+            .map_err(err)?;
+        sheet
+            .write_number(row, 2, g.aggregate.met as f64)
+            .map_err(err)?;
+        sheet
+            .write_number(row, 3, g.aggregate.requirements as f64)
+            .map_err(err)?;
+        if let Some(p) = g.aggregate.percentage {
+            sheet.write_number(row, 4, (p * 10.0).round() / 10.0).map_err(err)?;
+        }
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("ギャップ", "Gaps")).map_err(err)?;
+    for (c, h) in [t("要求事項", "Requirement"), t("名称", "Title"), t("回答", "Answer")]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    let statuses: HashMap<&str, AnswerStatus> = report
+        .requirements
+        .iter()
+        .map(|r| (r.requirement_id.as_str(), r.status))
+        .collect();
+    for (i, gap) in gap_ids(&report).into_iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, gap).map_err(err)?;
+        if let Some(q) = bundle.catalog.find_requirement(gap) {
+            sheet
+                .write_string(row, 1, either(&q.title, bundle.lang))
+                .map_err(err)?;
+        }
+        if let Some(status) = statuses.get(gap) {
+            sheet
+                .write_string(row, 2, status.label().get(bundle.lang))
+                .map_err(err)?;
+        }
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("計画", "Plan")).map_err(err)?;
+    let heads = [
+        t("対策", "Measure"),
+        t("要求事項", "Requirement"),
+        t("担当", "Owner"),
+        t("期限", "Due"),
+        t("費用", "Cost"),
+        t("優先度", "Priority"),
+        t("状況", "Status"),
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, item) in bundle.plan.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &item.measure).map_err(err)?;
+        sheet
+            .write_string(row, 1, item.requirement_id.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 2, item.owner.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 3, item.due.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        if let Some(cost) = item.cost {
+            sheet.write_number(row, 4, cost).map_err(err)?;
+        }
+        sheet
+            .write_string(row, 5, item.priority.as_str())
+            .map_err(err)?;
+        sheet.write_string(row, 6, item.status.as_str()).map_err(err)?;
+    }
+    book.save_to_buffer().map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
