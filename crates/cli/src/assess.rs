@@ -221,7 +221,12 @@ async fn check_workspace(store: &Store, workspace: &str) -> Result<()> {
 }
 
 /// The given version, or the highest one the workspace sees.
-async fn version_of(store: &Store, workspace: &str, id: &str, version: Option<String>) -> Result<String> {
+async fn version_of(
+    store: &Store,
+    workspace: &str,
+    id: &str,
+    version: Option<String>,
+) -> Result<String> {
     if let Some(v) = version {
         return Ok(v);
     }
@@ -328,9 +333,17 @@ pub async fn catalog(store: &Store, command: CatalogStoreCommand) -> Result<Exit
                     "{}\t{}\t{}\t{}\t{}",
                     c.id,
                     c.version,
-                    if c.workspace_id.is_some() { "imported" } else { "builtin" },
+                    if c.workspace_id.is_some() {
+                        "imported"
+                    } else {
+                        "builtin"
+                    },
                     c.requirements,
-                    if c.title.ja.is_empty() { &c.title.en } else { &c.title.ja }
+                    if c.title.ja.is_empty() {
+                        &c.title.en
+                    } else {
+                        &c.title.ja
+                    }
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -343,14 +356,18 @@ pub async fn catalog(store: &Store, command: CatalogStoreCommand) -> Result<Exit
             check_workspace(store, &workspace).await?;
             let version = version_of(store, &workspace, &id, version).await?;
             let catalog = store.get_catalog(&workspace, &id, &version).await?;
-            let title = |t: &sanso_catalog::LocalizedText| {
-                match (t.ja.is_empty(), t.en.is_empty()) {
-                    (false, false) => format!("{} / {}", t.ja, t.en),
-                    (false, true) => t.ja.clone(),
-                    _ => t.en.clone(),
-                }
+            let title = |t: &sanso_catalog::LocalizedText| match (t.ja.is_empty(), t.en.is_empty())
+            {
+                (false, false) => format!("{} / {}", t.ja, t.en),
+                (false, true) => t.ja.clone(),
+                _ => t.en.clone(),
             };
-            println!("{} {} — {}", catalog.id, catalog.version, title(&catalog.title));
+            println!(
+                "{} {} — {}",
+                catalog.id,
+                catalog.version,
+                title(&catalog.title)
+            );
             if !catalog.levels.is_empty() {
                 println!(
                     "levels: {}",
@@ -365,7 +382,11 @@ pub async fn catalog(store: &Store, command: CatalogStoreCommand) -> Result<Exit
             for note in &catalog.notes {
                 println!("note: {}", title(note));
             }
-            fn group(g: &sanso_catalog::Group, depth: usize, title: &dyn Fn(&sanso_catalog::LocalizedText) -> String) {
+            fn group(
+                g: &sanso_catalog::Group,
+                depth: usize,
+                title: &dyn Fn(&sanso_catalog::LocalizedText) -> String,
+            ) {
                 println!("{}{} {}", "  ".repeat(depth), g.id, title(&g.title));
                 for r in &g.requirements {
                     let levels = if r.levels.is_empty() {
@@ -373,7 +394,12 @@ pub async fn catalog(store: &Store, command: CatalogStoreCommand) -> Result<Exit
                     } else {
                         format!(" [{}]", r.levels.join(","))
                     };
-                    println!("{}- {}{levels} {}", "  ".repeat(depth + 1), r.id, title(&r.title));
+                    println!(
+                        "{}- {}{levels} {}",
+                        "  ".repeat(depth + 1),
+                        r.id,
+                        title(&r.title)
+                    );
                 }
                 for sub in &g.groups {
                     group(sub, depth + 1, title);
@@ -515,7 +541,13 @@ pub async fn assess(store: &Store, command: AssessCommand) -> Result<ExitCode> {
                         .collect(),
                 };
                 store
-                    .import_questionnaire_answers(&Actor::cli(), &workspace, &assessment, answers, scope)
+                    .import_questionnaire_answers(
+                        &Actor::cli(),
+                        &workspace,
+                        &assessment,
+                        answers,
+                        scope,
+                    )
                     .await?
             } else {
                 let answers: Vec<Answer> = serde_json::from_slice(&bytes).with_context(|| {

@@ -67,13 +67,26 @@ async fn catalogs_and_assessments_through_the_cli() {
     ok(&sanso(
         &inst,
         &[
-            "admin", "create", "--email", "lead@example.com", "--name", "Lead", "--workspace",
+            "admin",
+            "create",
+            "--email",
+            "lead@example.com",
+            "--name",
+            "Lead",
+            "--workspace",
             "Buyer",
         ],
         Some("a long password\n"),
     ));
     let list = ok(&sanso(&inst, &["workspace", "list"], None));
-    let ws = list.lines().next().unwrap().split('\t').next().unwrap().to_string();
+    let ws = list
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
 
@@ -81,8 +94,15 @@ async fn catalogs_and_assessments_through_the_cli() {
     let out = ok(&sanso(
         &inst,
         &[
-            "catalog", "import", &oscal_fixture("mini-catalog.json"), "--workspace", &ws, "--id",
-            "mini", "--catalog-version", "1",
+            "catalog",
+            "import",
+            &oscal_fixture("mini-catalog.json"),
+            "--workspace",
+            &ws,
+            "--id",
+            "mini",
+            "--catalog-version",
+            "1",
         ],
         None,
     ));
@@ -99,8 +119,15 @@ async fn catalogs_and_assessments_through_the_cli() {
         &["catalog", "import", &path("table.csv"), "--workspace", &ws],
         None,
     ));
-    assert!(out.contains("imported own version 2026 (2 requirements"), "{out}");
-    let list = ok(&sanso(&inst, &["catalog", "list", "--workspace", &ws], None));
+    assert!(
+        out.contains("imported own version 2026 (2 requirements"),
+        "{out}"
+    );
+    let list = ok(&sanso(
+        &inst,
+        &["catalog", "list", "--workspace", &ws],
+        None,
+    ));
     assert!(list.contains("mini\t1\timported"), "{list}");
     assert!(list.contains("meti-star-draft"), "{list}");
     let show = ok(&sanso(
@@ -108,10 +135,21 @@ async fn catalogs_and_assessments_through_the_cli() {
         &["catalog", "show", "own", "--workspace", &ws],
         None,
     ));
-    assert!(show.contains("- R-2 [Basic] 教育する / Train staff"), "{show}");
+    assert!(
+        show.contains("- R-2 [Basic] 教育する / Train staff"),
+        "{show}"
+    );
     let yaml = ok(&sanso(
         &inst,
-        &["catalog", "export", "own", "--workspace", &ws, "--format", "yaml"],
+        &[
+            "catalog",
+            "export",
+            "own",
+            "--workspace",
+            &ws,
+            "--format",
+            "yaml",
+        ],
         None,
     ));
     assert!(yaml.contains("id: own"), "{yaml}");
@@ -125,21 +163,40 @@ async fn catalogs_and_assessments_through_the_cli() {
     let err = failed(&sanso(
         &inst,
         &[
-            "catalog", "import", &path("bad.csv"), "--workspace", &ws, "--id", "bad",
-            "--catalog-version", "1",
+            "catalog",
+            "import",
+            &path("bad.csv"),
+            "--workspace",
+            &ws,
+            "--id",
+            "bad",
+            "--catalog-version",
+            "1",
         ],
         None,
     ));
     assert!(err.contains("bad.csv: row 2, column D"), "{err}");
-    let list = ok(&sanso(&inst, &["catalog", "list", "--workspace", &ws], None));
+    let list = ok(&sanso(
+        &inst,
+        &["catalog", "list", "--workspace", &ws],
+        None,
+    ));
     assert!(!list.contains("bad\t"), "{list}");
 
     // A ★3 assessment, answered from the command line.
     let id = ok(&sanso(
         &inst,
         &[
-            "assess", "new", "--workspace", &ws, "--catalog", "meti-star-draft", "--level",
-            "star3", "--title", "CLI評価",
+            "assess",
+            "new",
+            "--workspace",
+            &ws,
+            "--catalog",
+            "meti-star-draft",
+            "--level",
+            "star3",
+            "--title",
+            "CLI評価",
         ],
         None,
     ))
@@ -150,15 +207,34 @@ async fn catalogs_and_assessments_through_the_cli() {
     let out = ok(&sanso(
         &inst,
         &[
-            "assess", "answer", &id, first, "partial", "--workspace", &ws, "--comment",
-            "一部の拠点のみ", "--owner", "総務部", "--due", "2027-03-31",
+            "assess",
+            "answer",
+            &id,
+            first,
+            "partial",
+            "--workspace",
+            &ws,
+            "--comment",
+            "一部の拠点のみ",
+            "--owner",
+            "総務部",
+            "--due",
+            "2027-03-31",
         ],
         None,
     ));
     assert!(out.contains("partial"), "{out}");
     let err = failed(&sanso(
         &inst,
-        &["assess", "answer", &id, "NO-SUCH", "partial", "--workspace", &ws],
+        &[
+            "assess",
+            "answer",
+            &id,
+            "NO-SUCH",
+            "partial",
+            "--workspace",
+            &ws,
+        ],
         None,
     ));
     assert!(err.contains("NO-SUCH"), "{err}");
@@ -167,14 +243,29 @@ async fn catalogs_and_assessments_through_the_cli() {
     ok(&sanso(
         &inst,
         &[
-            "assess", "export", &id, "--workspace", &ws, "--format", "xlsx", "-o",
+            "assess",
+            "export",
+            &id,
+            "--workspace",
+            &ws,
+            "--format",
+            "xlsx",
+            "-o",
             &path("q.xlsx"),
         ],
         None,
     ));
     let before = ok(&sanso(
         &inst,
-        &["assess", "export", &id, "--workspace", &ws, "--format", "json"],
+        &[
+            "assess",
+            "export",
+            &id,
+            "--workspace",
+            &ws,
+            "--format",
+            "json",
+        ],
         None,
     ));
     let out = ok(&sanso(
@@ -185,7 +276,15 @@ async fn catalogs_and_assessments_through_the_cli() {
     assert!(out.contains("1 answers stored"), "{out}");
     let after = ok(&sanso(
         &inst,
-        &["assess", "export", &id, "--workspace", &ws, "--format", "json"],
+        &[
+            "assess",
+            "export",
+            &id,
+            "--workspace",
+            &ws,
+            "--format",
+            "json",
+        ],
         None,
     ));
     let answers = |text: &str| {
@@ -197,39 +296,83 @@ async fn catalogs_and_assessments_through_the_cli() {
     // OSCAL exports and CSV.
     let ar = ok(&sanso(
         &inst,
-        &["assess", "export", &id, "--workspace", &ws, "--format", "oscal-ar"],
+        &[
+            "assess",
+            "export",
+            &id,
+            "--workspace",
+            &ws,
+            "--format",
+            "oscal-ar",
+        ],
         None,
     ));
     assert!(ar.contains("\"assessment-results\""), "{ar}");
     let poam = ok(&sanso(
         &inst,
-        &["assess", "export", &id, "--workspace", &ws, "--format", "oscal-poam"],
+        &[
+            "assess",
+            "export",
+            &id,
+            "--workspace",
+            &ws,
+            "--format",
+            "oscal-poam",
+        ],
         None,
     ));
     assert!(poam.contains("\"poam-items\""));
     let csv = ok(&sanso(
         &inst,
-        &["assess", "export", &id, "--workspace", &ws, "--format", "csv"],
+        &[
+            "assess",
+            "export",
+            &id,
+            "--workspace",
+            &ws,
+            "--format",
+            "csv",
+        ],
         None,
     ));
-    assert_eq!(csv.lines().count(), star.requirements_at_level("star3").len() + 1);
+    assert_eq!(
+        csv.lines().count(),
+        star.requirements_at_level("star3").len() + 1
+    );
 
     // Reports: XLSX with its four sheets; DOCX refused clearly.
     ok(&sanso(
         &inst,
         &[
-            "assess", "report", &id, "--workspace", &ws, "--lang", "en", "-o",
+            "assess",
+            "report",
+            &id,
+            "--workspace",
+            &ws,
+            "--lang",
+            "en",
+            "-o",
             &path("report.xlsx"),
         ],
         None,
     ));
     let workbook: Xlsx<_> =
         Xlsx::new(Cursor::new(std::fs::read(path("report.xlsx")).unwrap())).unwrap();
-    assert_eq!(workbook.sheet_names(), ["Summary", "Groups", "Gaps", "Plan"]);
+    assert_eq!(
+        workbook.sheet_names(),
+        ["Summary", "Groups", "Gaps", "Plan"]
+    );
     let err = failed(&sanso(
         &inst,
         &[
-            "assess", "report", &id, "--workspace", &ws, "--format", "docx", "-o",
+            "assess",
+            "report",
+            &id,
+            "--workspace",
+            &ws,
+            "--format",
+            "docx",
+            "-o",
             &path("report.docx"),
         ],
         None,

@@ -483,7 +483,10 @@ pub fn check_oscal_references(
             if let Some(first) = seen.insert(&control.id, here.clone()) {
                 errors.push(FieldError::new(
                     format!("{file}: {here}.id"),
-                    format!("control id {:?} is used twice (first at {first})", control.id),
+                    format!(
+                        "control id {:?} is used twice (first at {first})",
+                        control.id
+                    ),
                 ));
             }
             targets.insert(&control.id);
@@ -610,7 +613,11 @@ pub fn check_oscal_references(
 
 /// Statement text of a control: the `statement` part's prose and its items (`a.`, `1.` …),
 /// parameters rendered for people.
-fn part_text(parts: &[oscal::Part], name: &str, params: &HashMap<&str, &oscal::Parameter>) -> String {
+fn part_text(
+    parts: &[oscal::Part],
+    name: &str,
+    params: &HashMap<&str, &oscal::Parameter>,
+) -> String {
     fn lines(
         part: &oscal::Part,
         depth: usize,
@@ -628,7 +635,12 @@ fn part_text(parts: &[oscal::Part], name: &str, params: &HashMap<&str, &oscal::P
             out.push(format!("{}{label}{}", "  ".repeat(depth), text.trim()));
         }
         for child in &part.parts {
-            lines(child, depth + usize::from(part.prose.is_some()), params, out);
+            lines(
+                child,
+                depth + usize::from(part.prose.is_some()),
+                params,
+                out,
+            );
         }
     }
     let mut out = Vec::new();
@@ -741,9 +753,7 @@ pub fn catalog_from_oscal(
             if id.is_empty() {
                 return Err(ExchangeError::invalid(
                     "id",
-                    format!(
-                        "{file}: the catalog title gives no usable id; give the catalog an id"
-                    ),
+                    format!("{file}: the catalog title gives no usable id; give the catalog an id"),
                 ));
             }
             id
@@ -896,12 +906,12 @@ fn oscal_control(r: &Requirement) -> oscal::Control {
         either(&r.text, Lang::En),
     ));
     if !r.text.ja.is_empty() && !r.text.en.is_empty() {
-        parts.extend(prose_part(format!("{id}_smt.ja"), "statement-ja", &r.text.ja).map(
-            |p| oscal::Part {
+        parts.extend(
+            prose_part(format!("{id}_smt.ja"), "statement-ja", &r.text.ja).map(|p| oscal::Part {
                 ns: Some(SANSO_NS.to_string()),
                 ..p
-            },
-        ));
+            }),
+        );
     }
     parts.extend(prose_part(
         format!("{id}_gdn"),
@@ -1044,7 +1054,13 @@ pub fn catalog_to_csv(catalog: &Catalog) -> Result<Vec<u8>> {
         let criteria = |ja: bool| {
             r.criteria
                 .iter()
-                .map(|c| format!("{}: {}", c.id, one_line(if ja { &c.text.ja } else { &c.text.en })))
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        c.id,
+                        one_line(if ja { &c.text.ja } else { &c.text.en })
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         };
@@ -1057,7 +1073,10 @@ pub fn catalog_to_csv(catalog: &Catalog) -> Result<Vec<u8>> {
         let record: [String; 21] = [
             catalog.id.clone(),
             catalog.version.clone(),
-            path.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(" > "),
+            path.iter()
+                .map(|g| g.id.as_str())
+                .collect::<Vec<_>>()
+                .join(" > "),
             last.map(|g| g.title.ja.clone()).unwrap_or_default(),
             last.map(|g| g.title.en.clone()).unwrap_or_default(),
             r.id.clone(),
@@ -1068,8 +1087,16 @@ pub fn catalog_to_csv(catalog: &Catalog) -> Result<Vec<u8>> {
             r.guidance.ja.clone(),
             r.guidance.en.clone(),
             join(r.levels.iter().map(String::as_str).collect()),
-            if has(true) { criteria(true) } else { String::new() },
-            if has(false) { criteria(false) } else { String::new() },
+            if has(true) {
+                criteria(true)
+            } else {
+                String::new()
+            },
+            if has(false) {
+                criteria(false)
+            } else {
+                String::new()
+            },
             join(r.layers.iter().map(|l| l.as_str()).collect()),
             join(r.components.iter().map(|c| c.as_str()).collect()),
             join(r.functions.iter().map(|f| f.as_str()).collect()),
@@ -1088,14 +1115,15 @@ pub fn export_catalog(catalog: &Catalog, format: CatalogFormat) -> Result<Vec<u8
         CatalogFormat::Yaml => sanso_catalog::yaml::catalog_to_yaml(catalog)
             .map(String::into_bytes)
             .map_err(|e| ExchangeError::Internal(e.to_string())),
-        CatalogFormat::Json => serde_json::to_vec_pretty(catalog)
-            .map_err(|e| ExchangeError::Internal(e.to_string())),
+        CatalogFormat::Json => {
+            serde_json::to_vec_pretty(catalog).map_err(|e| ExchangeError::Internal(e.to_string()))
+        }
         CatalogFormat::Csv => catalog_to_csv(catalog),
-        CatalogFormat::Oscal => sanso_oscal::to_json_string(&Document::Catalog(
-            catalog_to_oscal(catalog),
-        ))
-        .map(String::into_bytes)
-        .map_err(|e| ExchangeError::Internal(e.to_string())),
+        CatalogFormat::Oscal => {
+            sanso_oscal::to_json_string(&Document::Catalog(catalog_to_oscal(catalog)))
+                .map(String::into_bytes)
+                .map_err(|e| ExchangeError::Internal(e.to_string()))
+        }
     }
 }
 
@@ -1233,7 +1261,10 @@ fn assessment_csv(bundle: &AssessmentBundle) -> Result<Vec<u8>> {
             (
                 r.id.as_str(),
                 (
-                    path.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(" > "),
+                    path.iter()
+                        .map(|g| g.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" > "),
                     r,
                 ),
             )
@@ -1614,15 +1645,21 @@ pub fn report_xlsx(bundle: &AssessmentBundle) -> Result<Vec<u8>> {
             .write_number(row, 3, g.aggregate.requirements as f64)
             .map_err(err)?;
         if let Some(p) = g.aggregate.percentage {
-            sheet.write_number(row, 4, (p * 10.0).round() / 10.0).map_err(err)?;
+            sheet
+                .write_number(row, 4, (p * 10.0).round() / 10.0)
+                .map_err(err)?;
         }
     }
 
     let sheet = book.add_worksheet();
     sheet.set_name(t("ギャップ", "Gaps")).map_err(err)?;
-    for (c, h) in [t("要求事項", "Requirement"), t("名称", "Title"), t("回答", "Answer")]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        t("要求事項", "Requirement"),
+        t("名称", "Title"),
+        t("回答", "Answer"),
+    ]
+    .iter()
+    .enumerate()
     {
         sheet
             .write_string_with_format(0, c as u16, *h, &bold)
@@ -1682,7 +1719,9 @@ pub fn report_xlsx(bundle: &AssessmentBundle) -> Result<Vec<u8>> {
         sheet
             .write_string(row, 5, item.priority.as_str())
             .map_err(err)?;
-        sheet.write_string(row, 6, item.status.as_str()).map_err(err)?;
+        sheet
+            .write_string(row, 6, item.status.as_str())
+            .map_err(err)?;
     }
     book.save_to_buffer().map_err(err)
 }
