@@ -14,6 +14,7 @@ use sanso_store::{Actor, Store, StoreConfig};
 
 mod demo;
 mod osv;
+mod assess;
 mod tools;
 
 #[derive(Parser)]
@@ -97,6 +98,9 @@ enum Command {
     /// Software bills of materials.
     #[command(subcommand)]
     Sbom(SbomCommand),
+    /// Assessments: start, answer, import answers, export, report.
+    #[command(subcommand)]
+    Assess(assess::AssessCommand),
     /// Worked examples.
     #[command(subcommand)]
     Demo(demo::DemoCommand),
@@ -121,6 +125,8 @@ enum CatalogCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    #[command(flatten)]
+    Stored(assess::CatalogStoreCommand),
 }
 
 #[derive(Subcommand)]
@@ -360,6 +366,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&cli.location).await?;
             osv::import(&store, &path).await
         }
+        Command::Catalog(CatalogCommand::Stored(command)) => {
+            assess::catalog(&open(&cli.location).await?, command).await
+        }
+        Command::Assess(command) => assess::assess(&open(&cli.location).await?, command).await,
         Command::Model(ModelCommand::Export { workspace, format }) => {
             let store = open(&cli.location).await?;
             store

@@ -483,7 +483,10 @@ pub fn check_oscal_references(
             if let Some(first) = seen.insert(&control.id, here.clone()) {
                 errors.push(FieldError::new(
                     format!("{file}: {here}.id"),
-                    format!("control id {:?} is used twice (first at {first})", control.id),
+                    format!(
+                        "control id {:?} is used twice (first at {first})",
+                        control.id
+                    ),
                 ));
             }
             targets.insert(&control.id);
@@ -610,7 +613,11 @@ pub fn check_oscal_references(
 
 /// Statement text of a control: the `statement` part's prose and its items (`a.`, `1.` …),
 /// parameters rendered for people.
-fn part_text(parts: &[oscal::Part], name: &str, params: &HashMap<&str, &oscal::Parameter>) -> String {
+fn part_text(
+    parts: &[oscal::Part],
+    name: &str,
+    params: &HashMap<&str, &oscal::Parameter>,
+) -> String {
     fn lines(
         part: &oscal::Part,
         depth: usize,
@@ -628,7 +635,12 @@ fn part_text(parts: &[oscal::Part], name: &str, params: &HashMap<&str, &oscal::P
             out.push(format!("{}{label}{}", "  ".repeat(depth), text.trim()));
         }
         for child in &part.parts {
-            lines(child, depth + usize::from(part.prose.is_some()), params, out);
+            lines(
+                child,
+                depth + usize::from(part.prose.is_some()),
+                params,
+                out,
+            );
         }
     }
     let mut out = Vec::new();
@@ -741,9 +753,7 @@ pub fn catalog_from_oscal(
             if id.is_empty() {
                 return Err(ExchangeError::invalid(
                     "id",
-                    format!(
-                        "{file}: the catalog title gives no usable id; give the catalog an id"
-                    ),
+                    format!("{file}: the catalog title gives no usable id; give the catalog an id"),
                 ));
             }
             id
@@ -896,12 +906,12 @@ fn oscal_control(r: &Requirement) -> oscal::Control {
         either(&r.text, Lang::En),
     ));
     if !r.text.ja.is_empty() && !r.text.en.is_empty() {
-        parts.extend(prose_part(format!("{id}_smt.ja"), "statement-ja", &r.text.ja).map(
-            |p| oscal::Part {
+        parts.extend(
+            prose_part(format!("{id}_smt.ja"), "statement-ja", &r.text.ja).map(|p| oscal::Part {
                 ns: Some(SANSO_NS.to_string()),
                 ..p
-            },
-        ));
+            }),
+        );
     }
     parts.extend(prose_part(
         format!("{id}_gdn"),
@@ -1044,7 +1054,13 @@ pub fn catalog_to_csv(catalog: &Catalog) -> Result<Vec<u8>> {
         let criteria = |ja: bool| {
             r.criteria
                 .iter()
-                .map(|c| format!("{}: {}", c.id, one_line(if ja { &c.text.ja } else { &c.text.en })))
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        c.id,
+                        one_line(if ja { &c.text.ja } else { &c.text.en })
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         };
@@ -1057,7 +1073,10 @@ pub fn catalog_to_csv(catalog: &Catalog) -> Result<Vec<u8>> {
         let record: [String; 21] = [
             catalog.id.clone(),
             catalog.version.clone(),
-            path.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(" > "),
+            path.iter()
+                .map(|g| g.id.as_str())
+                .collect::<Vec<_>>()
+                .join(" > "),
             last.map(|g| g.title.ja.clone()).unwrap_or_default(),
             last.map(|g| g.title.en.clone()).unwrap_or_default(),
             r.id.clone(),
@@ -1068,8 +1087,16 @@ pub fn catalog_to_csv(catalog: &Catalog) -> Result<Vec<u8>> {
             r.guidance.ja.clone(),
             r.guidance.en.clone(),
             join(r.levels.iter().map(String::as_str).collect()),
-            if has(true) { criteria(true) } else { String::new() },
-            if has(false) { criteria(false) } else { String::new() },
+            if has(true) {
+                criteria(true)
+            } else {
+                String::new()
+            },
+            if has(false) {
+                criteria(false)
+            } else {
+                String::new()
+            },
             join(r.layers.iter().map(|l| l.as_str()).collect()),
             join(r.components.iter().map(|c| c.as_str()).collect()),
             join(r.functions.iter().map(|f| f.as_str()).collect()),
@@ -1088,14 +1115,15 @@ pub fn export_catalog(catalog: &Catalog, format: CatalogFormat) -> Result<Vec<u8
         CatalogFormat::Yaml => sanso_catalog::yaml::catalog_to_yaml(catalog)
             .map(String::into_bytes)
             .map_err(|e| ExchangeError::Internal(e.to_string())),
-        CatalogFormat::Json => serde_json::to_vec_pretty(catalog)
-            .map_err(|e| ExchangeError::Internal(e.to_string())),
+        CatalogFormat::Json => {
+            serde_json::to_vec_pretty(catalog).map_err(|e| ExchangeError::Internal(e.to_string()))
+        }
         CatalogFormat::Csv => catalog_to_csv(catalog),
-        CatalogFormat::Oscal => sanso_oscal::to_json_string(&Document::Catalog(
-            catalog_to_oscal(catalog),
-        ))
-        .map(String::into_bytes)
-        .map_err(|e| ExchangeError::Internal(e.to_string())),
+        CatalogFormat::Oscal => {
+            sanso_oscal::to_json_string(&Document::Catalog(catalog_to_oscal(catalog)))
+                .map(String::into_bytes)
+                .map_err(|e| ExchangeError::Internal(e.to_string()))
+        }
     }
 }
 
@@ -1233,7 +1261,10 @@ fn assessment_csv(bundle: &AssessmentBundle) -> Result<Vec<u8>> {
             (
                 r.id.as_str(),
                 (
-                    path.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(" > "),
+                    path.iter()
+                        .map(|g| g.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" > "),
                     r,
                 ),
             )
@@ -1517,6 +1548,182 @@ pub fn oscal_poam(bundle: &AssessmentBundle) -> Result<oscal::PlanOfActionAndMil
         }
     }
     Ok(plan)
+}
+
+/// An XLSX report for management: `Summary` (score, band, levels attained), `Groups` (per
+/// group: met / in scope, percentage), `Gaps` (requirements not met) and `Plan` (plan items).
+/// Labels in `bundle.lang`. The editable DOCX report is the report crate's job.
+pub fn report_xlsx(bundle: &AssessmentBundle) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format as Cell, Workbook};
+    let report = score(bundle)?;
+    let ja = bundle.lang == Lang::Ja;
+    let t = |ja_text: &'static str, en_text: &'static str| if ja { ja_text } else { en_text };
+    let err = |e: rust_xlsxwriter::XlsxError| ExchangeError::Internal(format!("XLSX: {e}"));
+    let bold = Cell::new().set_bold();
+    let mut book = Workbook::new();
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("概要", "Summary")).map_err(err)?;
+    sheet.set_column_width(0, 28).map_err(err)?;
+    sheet.set_column_width(1, 60).map_err(err)?;
+    let overall = &report.overall;
+    let rows: Vec<(&str, String)> = vec![
+        (t("評価", "Assessment"), bundle.record.title.clone()),
+        (
+            t("カタログ", "Catalog"),
+            format!(
+                "{} ({} {})",
+                either(&bundle.catalog.title, bundle.lang),
+                bundle.catalog.id,
+                bundle.catalog.version
+            ),
+        ),
+        (
+            t("目標レベル", "Target level"),
+            bundle.record.target_level.clone().unwrap_or_default(),
+        ),
+        (t("状態", "State"), bundle.record.state.as_str().to_string()),
+        (
+            t("得点", "Score"),
+            format!("{} / {}", overall.total, overall.max),
+        ),
+        (
+            t("達成率 (%)", "Percentage"),
+            overall
+                .percentage
+                .map(|p| format!("{p:.1}"))
+                .unwrap_or_default(),
+        ),
+        (
+            t("充足した要求事項", "Requirements met"),
+            format!("{} / {}", overall.met, overall.requirements),
+        ),
+        (
+            t("判定", "Band"),
+            report
+                .band
+                .as_ref()
+                .map(|b| either(&b.label, bundle.lang).to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            t("達成したレベル", "Levels attained"),
+            report.levels_attained.join(", "),
+        ),
+    ];
+    for (i, (label, value)) in rows.iter().enumerate() {
+        sheet
+            .write_string_with_format(i as u32, 0, *label, &bold)
+            .map_err(err)?;
+        sheet.write_string(i as u32, 1, value).map_err(err)?;
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("グループ別", "Groups")).map_err(err)?;
+    let heads = [
+        t("グループ", "Group"),
+        t("名称", "Title"),
+        t("充足", "Met"),
+        t("対象", "In scope"),
+        t("達成率 (%)", "Percentage"),
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, g) in report.groups.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &g.group_id).map_err(err)?;
+        sheet
+            .write_string(row, 1, either(&g.title, bundle.lang))
+            .map_err(err)?;
+        sheet
+            .write_number(row, 2, g.aggregate.met as f64)
+            .map_err(err)?;
+        sheet
+            .write_number(row, 3, g.aggregate.requirements as f64)
+            .map_err(err)?;
+        if let Some(p) = g.aggregate.percentage {
+            sheet
+                .write_number(row, 4, (p * 10.0).round() / 10.0)
+                .map_err(err)?;
+        }
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("ギャップ", "Gaps")).map_err(err)?;
+    for (c, h) in [
+        t("要求事項", "Requirement"),
+        t("名称", "Title"),
+        t("回答", "Answer"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    let statuses: HashMap<&str, AnswerStatus> = report
+        .requirements
+        .iter()
+        .map(|r| (r.requirement_id.as_str(), r.status))
+        .collect();
+    for (i, gap) in gap_ids(&report).into_iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, gap).map_err(err)?;
+        if let Some(q) = bundle.catalog.find_requirement(gap) {
+            sheet
+                .write_string(row, 1, either(&q.title, bundle.lang))
+                .map_err(err)?;
+        }
+        if let Some(status) = statuses.get(gap) {
+            sheet
+                .write_string(row, 2, status.label().get(bundle.lang))
+                .map_err(err)?;
+        }
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("計画", "Plan")).map_err(err)?;
+    let heads = [
+        t("対策", "Measure"),
+        t("要求事項", "Requirement"),
+        t("担当", "Owner"),
+        t("期限", "Due"),
+        t("費用", "Cost"),
+        t("優先度", "Priority"),
+        t("状況", "Status"),
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, item) in bundle.plan.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &item.measure).map_err(err)?;
+        sheet
+            .write_string(row, 1, item.requirement_id.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 2, item.owner.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 3, item.due.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        if let Some(cost) = item.cost {
+            sheet.write_number(row, 4, cost).map_err(err)?;
+        }
+        sheet
+            .write_string(row, 5, item.priority.as_str())
+            .map_err(err)?;
+        sheet
+            .write_string(row, 6, item.status.as_str())
+            .map_err(err)?;
+    }
+    book.save_to_buffer().map_err(err)
 }
 
 #[cfg(test)]

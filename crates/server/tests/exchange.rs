@@ -47,7 +47,11 @@ impl Api<'_> {
             .unwrap()
     }
     /// A multipart upload built by hand (fields, then files).
-    async fn upload(&self, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> reqwest::Response {
+    async fn upload(
+        &self,
+        fields: &[(&str, &str)],
+        files: &[(&str, Vec<u8>)],
+    ) -> reqwest::Response {
         let boundary = "sanso-test-boundary-7f3a";
         let mut body = Vec::new();
         for (name, value) in fields {
@@ -280,7 +284,10 @@ async fn plan_items_come_from_gaps_once_and_are_edited() {
             "{body}: {p}"
         );
     }
-    assert_eq!(api.json("/plan-items").await.as_array().unwrap().len(), before);
+    assert_eq!(
+        api.json("/plan-items").await.as_array().unwrap().len(),
+        before
+    );
 
     // A free-standing item, then deleted.
     let r = api
@@ -304,13 +311,18 @@ async fn plan_items_come_from_gaps_once_and_are_edited() {
     assert_eq!(r.status(), 204);
 
     // Another workspace sees none of it.
-    let (_, other_ws, other_client) = server.user_with_workspace("other@example.com", "Other").await;
+    let (_, other_ws, other_client) = server
+        .user_with_workspace("other@example.com", "Other")
+        .await;
     let other = Api {
         server: &server,
         client: other_client,
         ws: other_ws,
     };
-    assert_eq!(other.get(&format!("/plan-items/{item_id}")).await.status(), 404);
+    assert_eq!(
+        other.get(&format!("/plan-items/{item_id}")).await.status(),
+        404
+    );
     assert_eq!(
         other
             .send(
@@ -329,7 +341,9 @@ async fn plan_items_come_from_gaps_once_and_are_edited() {
 #[tokio::test]
 async fn exports_parse_back_and_trestle_reads_every_oscal_export() {
     let server = TestServer::start().await;
-    let (_, ws, client) = server.user_with_workspace("export@example.com", "Export").await;
+    let (_, ws, client) = server
+        .user_with_workspace("export@example.com", "Export")
+        .await;
     let api = Api {
         server: &server,
         client,
@@ -384,9 +398,11 @@ async fn exports_parse_back_and_trestle_reads_every_oscal_export() {
         .as_array()
         .unwrap();
     assert_eq!(items.len(), plan.as_array().unwrap().len());
-    assert!(items
+    assert!(items.iter().all(|i| i["props"]
+        .as_array()
+        .unwrap()
         .iter()
-        .all(|i| i["props"].as_array().unwrap().iter().any(|p| p["name"] == "priority")));
+        .any(|p| p["name"] == "priority")));
     let path = dir.path().join("poam.json");
     std::fs::write(&path, serde_json::to_vec(&poam).unwrap()).unwrap();
     documents.push(("poam", path));
@@ -401,7 +417,9 @@ async fn exports_parse_back_and_trestle_reads_every_oscal_export() {
             ))
             .await;
         let value: Value = serde_json::from_slice(&bytes).unwrap();
-        assert!(value["catalog"]["groups"].as_array().is_some_and(|g| !g.is_empty()));
+        assert!(value["catalog"]["groups"]
+            .as_array()
+            .is_some_and(|g| !g.is_empty()));
         let path = dir.path().join(format!("{cid}.json"));
         std::fs::write(&path, bytes).unwrap();
         documents.push(("catalog", path));
@@ -409,7 +427,9 @@ async fn exports_parse_back_and_trestle_reads_every_oscal_export() {
     trestle_reads(&documents);
 
     // CSV: header plus one row per ★3 requirement; statuses as answered.
-    let csv = api.bytes(&format!("/assessments/{id}/export?format=csv")).await;
+    let csv = api
+        .bytes(&format!("/assessments/{id}/export?format=csv"))
+        .await;
     let text = String::from_utf8(csv).unwrap();
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
@@ -419,7 +439,9 @@ async fn exports_parse_back_and_trestle_reads_every_oscal_export() {
     assert_eq!(&row[11], "情報システム課");
 
     // JSON: the answers, score and plan.
-    let doc = api.json(&format!("/assessments/{id}/export?format=json")).await;
+    let doc = api
+        .json(&format!("/assessments/{id}/export?format=json"))
+        .await;
     assert_eq!(doc["format"], "sanso-assessment/v1");
     assert_eq!(doc["assessment"]["answers"].as_array().unwrap().len(), 3);
     assert_eq!(doc["plan_items"], plan);
@@ -447,7 +469,8 @@ async fn exports_parse_back_and_trestle_reads_every_oscal_export() {
 
     // Wrong format names the parameter.
     let p = problem(
-        api.get(&format!("/assessments/{id}/export?format=pdf")).await,
+        api.get(&format!("/assessments/{id}/export?format=pdf"))
+            .await,
         400,
     )
     .await;
@@ -458,7 +481,9 @@ async fn exports_parse_back_and_trestle_reads_every_oscal_export() {
 #[tokio::test]
 async fn catalogs_import_from_oscal_profiles_tables_and_yaml() {
     let server = TestServer::start().await;
-    let (_, ws, client) = server.user_with_workspace("import@example.com", "Import").await;
+    let (_, ws, client) = server
+        .user_with_workspace("import@example.com", "Import")
+        .await;
     let api = Api {
         server: &server,
         client,
@@ -481,7 +506,8 @@ async fn catalogs_import_from_oscal_profiles_tables_and_yaml() {
     println!("800-171 rev3: {} requirements", stored.requirement_count());
 
     // The HIGH baseline profile with the 800-53 catalog uploaded beside it, resolved.
-    let profile = std::fs::read(oscal_data("NIST_SP-800-53_rev5_HIGH-baseline_profile.json")).unwrap();
+    let profile =
+        std::fs::read(oscal_data("NIST_SP-800-53_rev5_HIGH-baseline_profile.json")).unwrap();
     let catalog = std::fs::read(oscal_data("NIST_SP-800-53_rev5_catalog.json")).unwrap();
     let resolved = sanso_oscal::read_catalog(&oscal_data(
         "NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog.json",
@@ -512,9 +538,7 @@ async fn catalogs_import_from_oscal_profiles_tables_and_yaml() {
     let csv = String::from_utf8(api.bytes("/catalogs/cpsf/export?format=csv").await).unwrap();
     // The user edits the version column, as one would in a spreadsheet.
     let csv = csv.replace(&format!("\ncpsf,{},", cpsf.version), "\ncpsf,csv-copy,");
-    let r = api
-        .upload(&[], &[("cpsf.csv", csv.into_bytes())])
-        .await;
+    let r = api.upload(&[], &[("cpsf.csv", csv.into_bytes())]).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let copy: Catalog = serde_json::from_value(api.json("/catalogs/cpsf/csv-copy").await).unwrap();
     let ids = |c: &Catalog| {
@@ -524,7 +548,12 @@ async fn catalogs_import_from_oscal_profiles_tables_and_yaml() {
             .collect::<Vec<_>>()
     };
     assert_eq!(ids(&copy), ids(&cpsf));
-    let yaml = api.bytes(&format!("/catalogs/cpsf/export?format=yaml&version={}", cpsf.version)).await;
+    let yaml = api
+        .bytes(&format!(
+            "/catalogs/cpsf/export?format=yaml&version={}",
+            cpsf.version
+        ))
+        .await;
     let r = api
         .upload(&[("version", "yaml-copy")], &[("cpsf.yaml", yaml)])
         .await;
@@ -552,21 +581,33 @@ async fn bad_catalog_files_are_rejected_with_their_place_and_nothing_stored() {
     control["parts"][0]["prose"] = json!("Uses {{ insert: param, no-such-param }}.");
     control["links"] = json!([{"href": "#no-such-control", "rel": "related"}]);
     let p = problem(
-        api.upload(&fields, &[("mini.json", serde_json::to_vec(&mini).unwrap())])
-            .await,
+        api.upload(
+            &fields,
+            &[("mini.json", serde_json::to_vec(&mini).unwrap())],
+        )
+        .await,
         422,
     )
     .await;
     let text = p.to_string();
-    assert!(text.contains("mini.json: catalog.groups[0].controls[0].parts[0].prose"), "{text}");
+    assert!(
+        text.contains("mini.json: catalog.groups[0].controls[0].parts[0].prose"),
+        "{text}"
+    );
     assert!(text.contains("no-such-param"), "{text}");
-    assert!(text.contains("catalog.groups[0].controls[0].links[0].href"), "{text}");
+    assert!(
+        text.contains("catalog.groups[0].controls[0].links[0].href"),
+        "{text}"
+    );
 
     // Profiles importing each other.
     let p = problem(
         api.upload(
             &fields,
-            &[("cycle-a.json", fixture("cycle-a.json")), ("cycle-b.json", fixture("cycle-b.json"))],
+            &[
+                ("cycle-a.json", fixture("cycle-a.json")),
+                ("cycle-b.json", fixture("cycle-b.json")),
+            ],
         )
         .await,
         422,
@@ -580,7 +621,10 @@ async fn bad_catalog_files_are_rejected_with_their_place_and_nothing_stored() {
         api.upload(
             &fields,
             &[
-                ("bad-unknown-with-id.json", fixture("bad-unknown-with-id.json")),
+                (
+                    "bad-unknown-with-id.json",
+                    fixture("bad-unknown-with-id.json"),
+                ),
                 ("mini-catalog.json", fixture("mini-catalog.json")),
             ],
         )
@@ -593,8 +637,14 @@ async fn bad_catalog_files_are_rejected_with_their_place_and_nothing_stored() {
 
     // A profile whose imported catalog was not uploaded.
     let p = problem(
-        api.upload(&fields, &[("bad-unknown-with-id.json", fixture("bad-unknown-with-id.json"))])
-            .await,
+        api.upload(
+            &fields,
+            &[(
+                "bad-unknown-with-id.json",
+                fixture("bad-unknown-with-id.json"),
+            )],
+        )
+        .await,
         422,
     )
     .await;
@@ -602,8 +652,11 @@ async fn bad_catalog_files_are_rejected_with_their_place_and_nothing_stored() {
 
     // CSV without the requirement_id column, and with a wrong value in a cell.
     let p = problem(
-        api.upload(&fields, &[("table.csv", b"group_path,title_en\nG,Title\n".to_vec())])
-            .await,
+        api.upload(
+            &fields,
+            &[("table.csv", b"group_path,title_en\nG,Title\n".to_vec())],
+        )
+        .await,
         422,
     )
     .await;
@@ -614,7 +667,8 @@ async fn bad_catalog_files_are_rejected_with_their_place_and_nothing_stored() {
             &fields,
             &[(
                 "table.csv",
-                b"group_path,requirement_id,title_en,layers\nG,R-1,Title,L1\nG,R-2,Title,L9\n".to_vec(),
+                b"group_path,requirement_id,title_en,layers\nG,R-1,Title,L1\nG,R-2,Title,L9\n"
+                    .to_vec(),
             )],
         )
         .await,
@@ -625,8 +679,11 @@ async fn bad_catalog_files_are_rejected_with_their_place_and_nothing_stored() {
 
     // Not a catalog at all.
     let p = problem(
-        api.upload(&fields, &[("ssp.json", b"{\"system-security-plan\": {}}".to_vec())])
-            .await,
+        api.upload(
+            &fields,
+            &[("ssp.json", b"{\"system-security-plan\": {}}".to_vec())],
+        )
+        .await,
         422,
     )
     .await;

@@ -272,10 +272,7 @@ impl Store {
                 .await?
             }
         };
-        let mut items = rows
-            .iter()
-            .map(plan_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let mut items = rows.iter().map(plan_from_row).collect::<Result<Vec<_>>>()?;
         // Sorted here, not in SQL: NULL ordering differs between SQLite and PostgreSQL.
         let rank = |p: PlanPriority| match p {
             PlanPriority::High => 0,
@@ -283,13 +280,20 @@ impl Store {
             PlanPriority::Low => 2,
         };
         items.sort_by(|a, b| {
-            (a.due.is_none(), &a.due, rank(a.priority), &a.created_at, &a.id).cmp(&(
-                b.due.is_none(),
-                &b.due,
-                rank(b.priority),
-                &b.created_at,
-                &b.id,
-            ))
+            (
+                a.due.is_none(),
+                &a.due,
+                rank(a.priority),
+                &a.created_at,
+                &a.id,
+            )
+                .cmp(&(
+                    b.due.is_none(),
+                    &b.due,
+                    rank(b.priority),
+                    &b.created_at,
+                    &b.id,
+                ))
         });
         Ok(items)
     }
@@ -311,7 +315,10 @@ impl Store {
         let Some(assessment_id) = &input.assessment_id else {
             return Ok(());
         };
-        let (_, catalog) = match self.assessment_with_catalog(workspace_id, assessment_id).await {
+        let (_, catalog) = match self
+            .assessment_with_catalog(workspace_id, assessment_id)
+            .await
+        {
             Ok(found) => found,
             Err(StoreError::NotFound) => {
                 return Err(StoreError::invalid(
@@ -422,7 +429,12 @@ impl Store {
         Ok(after)
     }
 
-    pub async fn delete_plan_item(&self, actor: &Actor, workspace_id: &str, id: &str) -> Result<()> {
+    pub async fn delete_plan_item(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let before = item_in(&mut tx, workspace_id, id).await?;
         sqlx::query("DELETE FROM plan_items WHERE workspace_id = $1 AND id = $2")

@@ -70,7 +70,10 @@ pub fn router() -> Router<SharedState> {
                 .put(update_plan_item)
                 .delete(delete_plan_item),
         )
-        .route("/workspaces/{ws}/assessments/{id}/plan", get(assessment_plan))
+        .route(
+            "/workspaces/{ws}/assessments/{id}/plan",
+            get(assessment_plan),
+        )
         .route(
             "/workspaces/{ws}/assessments/{id}/plan/from-gaps",
             post(plan_from_gaps),
@@ -248,7 +251,10 @@ pub async fn export_catalog(
     let format = CatalogFormat::parse(&q.format).ok_or_else(|| {
         ApiError::bad_request(
             "format",
-            format!("unknown format {:?}: use oscal, yaml, json or csv", q.format),
+            format!(
+                "unknown format {:?}: use oscal, yaml, json or csv",
+                q.format
+            ),
         )
     })?;
     let version = match q.version {
