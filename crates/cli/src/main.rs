@@ -12,9 +12,9 @@ use sanso_store::audit::AuditVerification;
 use sanso_store::model::ImportMode;
 use sanso_store::{Actor, Store, StoreConfig};
 
+mod assess;
 mod demo;
 mod osv;
-mod assess;
 mod tools;
 
 #[derive(Parser)]
