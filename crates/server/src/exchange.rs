@@ -115,7 +115,7 @@ fn extension(name: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn utf8<'a>(file: &'a UploadedFile) -> Result<&'a str> {
+fn utf8(file: &UploadedFile) -> Result<&str> {
     std::str::from_utf8(&file.bytes)
         .map_err(|e| ExchangeError::invalid(&file.name, format!("not UTF-8 text: {e}")))
 }
