@@ -216,10 +216,13 @@ fn csaf_smallvec() -> Vec<u8> {
     .unwrap()
 }
 
+/// A VEX format's name, a function writing a document in it, and the status it states.
+type VexCase = (&'static str, fn() -> Vec<u8>, &'static str);
+
 #[tokio::test]
 async fn each_vex_format_applies_in_both_orders_by_alias() {
     let (server, _, _) = setup().await;
-    let cases: [(&str, fn() -> Vec<u8>, &str); 3] = [
+    let cases: [VexCase; 3] = [
         (
             "openvex",
             openvex_smallvec,

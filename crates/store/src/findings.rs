@@ -882,17 +882,14 @@ impl Store {
                 // Latest event for this finding on this version or an earlier one.
                 let triage = events
                     .iter()
-                    .filter(|e| {
+                    .rfind(|e| {
                         e.component_key == key
                             && e.vulnerability_ids.iter().any(|i| ids.contains(i))
+                            && match e.version_id.as_deref().and_then(|v| labels.get(v)) {
+                                Some((_, created)) => *created <= version.created_at.as_str(),
+                                None => true,
+                            }
                     })
-                    .filter(
-                        |e| match e.version_id.as_deref().and_then(|v| labels.get(v)) {
-                            Some((_, created)) => *created <= version.created_at.as_str(),
-                            None => true,
-                        },
-                    )
-                    .next_back()
                     .cloned();
                 let carried = triage.as_ref().and_then(|t| match t.version_id.as_deref() {
                     Some(v) if v == version.id => None,

@@ -55,7 +55,10 @@ pub struct OsvImportSummary {
 /// database — changes the stamp, and the next scan reloads. The lock is held while loading so that
 /// concurrent scans after an import wait for one load instead of each doing it.
 #[derive(Clone, Default)]
-pub(crate) struct OsvCache(Arc<tokio::sync::Mutex<Option<(String, Arc<OsvDatabase>)>>>);
+pub(crate) struct OsvCache(Arc<tokio::sync::Mutex<Option<StampedOsv>>>);
+
+/// The table stamp the advisories were loaded at, and the advisories.
+type StampedOsv = (String, Arc<OsvDatabase>);
 
 fn invalid_osv(e: impl std::fmt::Display) -> StoreError {
     StoreError::invalid("osv", e.to_string())
