@@ -390,20 +390,38 @@ pub async fn import_questionnaire(
         ApiError::invalid(
             errors
                 .into_iter()
-                .map(|e| {
-                    let mut at = format!("sheet \"{}\"", e.sheet);
-                    if e.row > 0 {
-                        at.push_str(&format!(", row {}", e.row));
-                    }
-                    if !e.column.is_empty() {
-                        at.push_str(&format!(", column {}", e.column));
-                    }
-                    FieldError::new(at, e.message)
-                })
+                .map(|e| FieldError::new(questionnaire_place(&e), e.message))
                 .collect(),
         )
     })?;
-    let scope: HashSet<String> = match record.target_level.as_deref() {
+    let scope = answer_scope(&catalog, record.target_level.as_deref());
+    Ok(Json(
+        state
+            .store
+            .import_questionnaire_answers(&p.actor, &ws, &id, answers, scope)
+            .await?,
+    ))
+}
+
+/// Where in a questionnaire workbook a problem is, as the 422 field: `sheet "…", row N, column C`.
+pub(crate) fn questionnaire_place(e: &questionnaire::ImportError) -> String {
+    let mut at = format!("sheet \"{}\"", e.sheet);
+    if e.row > 0 {
+        at.push_str(&format!(", row {}", e.row));
+    }
+    if !e.column.is_empty() {
+        at.push_str(&format!(", column {}", e.column));
+    }
+    at
+}
+
+/// The requirements an imported questionnaire may answer: those at the assessment's target level, or
+/// the whole catalog when it has none.
+pub(crate) fn answer_scope(
+    catalog: &sanso_catalog::Catalog,
+    target_level: Option<&str>,
+) -> HashSet<String> {
+    match target_level {
         Some(level) => catalog
             .requirements_at_level(level)
             .into_iter()
@@ -414,13 +432,7 @@ pub async fn import_questionnaire(
             .into_iter()
             .map(|(_, r)| r.id.clone())
             .collect(),
-    };
-    Ok(Json(
-        state
-            .store
-            .import_questionnaire_answers(&p.actor, &ws, &id, answers, scope)
-            .await?,
-    ))
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -22,8 +22,6 @@
 //! analytics (`api/supply.rs`) build their graph: what a supplier actually showed replaces any
 //! hand-entered `protection`/`trust` attribute; suppliers without an accepted share keep them.
 
-use std::collections::HashSet;
-
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
@@ -559,30 +557,13 @@ pub async fn import_xlsx(
                             ),
                         );
                     }
-                    let mut at = format!("file: sheet \"{}\"", e.sheet);
-                    if e.row > 0 {
-                        at.push_str(&format!(", row {}", e.row));
-                    }
-                    if !e.column.is_empty() {
-                        at.push_str(&format!(", column {}", e.column));
-                    }
+                    let at = format!("file: {}", super::assessments::questionnaire_place(&e));
                     FieldError::new(at, e.message)
                 })
                 .collect(),
         )
     })?;
-    let scope: HashSet<String> = match record.target_level.as_deref() {
-        Some(level) => catalog
-            .requirements_at_level(level)
-            .into_iter()
-            .map(|r| r.id.clone())
-            .collect(),
-        None => catalog
-            .requirements()
-            .into_iter()
-            .map(|(_, r)| r.id.clone())
-            .collect(),
-    };
+    let scope = super::assessments::answer_scope(&catalog, record.target_level.as_deref());
     let stored = state
         .store
         .import_questionnaire_answers(&p.actor, ws, &assessment_id, answers, scope)
