@@ -98,7 +98,10 @@ async fn osv_import_records_portfolio_findings() {
     assert!(stdout.contains("0 new findings"), "{stdout}");
 
     let store = Store::open(&inst.config).await.unwrap();
-    let findings = store.list_portfolio_findings(&ws.0, 0, 100).await.unwrap();
+    let findings = store
+        .list_portfolio_findings(&ws.0, false, 0, 100)
+        .await
+        .unwrap();
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].version_id, ws.1);
     assert_eq!(findings[0].advisory_id, "RUSTSEC-2021-0003");

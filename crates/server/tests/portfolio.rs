@@ -163,7 +163,7 @@ async fn new_advisory_finds_affected_versions_in_every_workspace_and_notifies() 
     )
     .await;
     let hook_id = hook["id"].as_str().unwrap().to_string();
-    assert_eq!(hook["events"], json!(["finding.new"]));
+    assert_eq!(hook["events"], json!(["finding.new", "finding.withdrawn"]));
     // The other workspace cannot see the webhook.
     let r = other
         .get(server.url(&format!(

@@ -157,6 +157,7 @@ async fn portfolio(sboms: usize, rows_per: usize) -> BenchResult<()> {
     store.close().await;
     // Bulk load with plain SQL in one transaction: products/versions/SBOMs, then component rows
     // drawn from 50,000 crates with 5 versions each; crate 0 ("popular") is in every SBOM.
+    let sqlite = std::env::var("SANSO_BENCH_DATABASE_URL").is_err();
     let url = std::env::var("SANSO_BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("data/sanso.db").display()));
     sqlx::any::install_default_drivers();
@@ -182,7 +183,17 @@ async fn portfolio(sboms: usize, rows_per: usize) -> BenchResult<()> {
         sqlx::query("INSERT INTO sboms (id, workspace_id, version_id, blob_sha256, format, encoding, spec_version, filename, serial, component_count, components_read, metadata, dependencies, warnings, ingested_at) VALUES ($1, $2, $3, 'x', 'cyclonedx', 'json', '1.6', 'b.json', NULL, $4, $4, '{}', '[]', '[]', $5)")
             .bind(&sid).bind(&ws).bind(&vid).bind(rows_per as i64).bind(now).execute(&mut *tx).await?;
         for chunk in (0..rows_per).collect::<Vec<_>>().chunks(500) {
+            // Anonymous placeholders on SQLite (numbered ones cost n² to bind there).
             let mut sql = String::from("INSERT INTO sbom_components (sbom_id, seq, workspace_id, bom_ref, name, version, component_group, purl, ecosystem, licenses, hashes, details, package_key) VALUES ");
+            let mut n = 0;
+            let mut placeholder = || {
+                n += 1;
+                if sqlite {
+                    "?".to_string()
+                } else {
+                    format!("${n}")
+                }
+            };
             let mut values = Vec::new();
             for (i, &seq) in chunk.iter().enumerate() {
                 let pkg = if seq == 0 { 0 } else { 1 + next() % 50_000 };
@@ -190,22 +201,30 @@ async fn portfolio(sboms: usize, rows_per: usize) -> BenchResult<()> {
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                let b = i * 4;
+                let p: Vec<String> = (0..7).map(|_| placeholder()).collect();
                 sql.push_str(&format!(
-                    "($1, {seq}, $2, NULL, ${}, ${}, NULL, ${}, 'cargo', '', '[]', '{{\"kind\":\"library\"}}', ${})",
-                    b + 3, b + 4, b + 5, b + 6
+                    "({}, {}, {}, NULL, {}, {}, NULL, {}, 'cargo', '', '[]', '{{\"kind\":\"library\"}}', {})",
+                    p[0], p[1], p[2], p[3], p[4], p[5], p[6]
                 ));
                 let name = format!("crate{pkg}");
                 values.push((
+                    seq as i64,
                     name.clone(),
                     version.clone(),
                     format!("pkg:cargo/{name}@{version}"),
                     format!("crates.io/{name}"),
                 ));
             }
-            let mut q = sqlx::query(&sql).bind(&sid).bind(&ws);
-            for (name, version, purl, key) in values {
-                q = q.bind(name).bind(version).bind(purl).bind(key);
+            let mut q = sqlx::query(&sql);
+            for (seq, name, version, purl, key) in values {
+                q = q
+                    .bind(&sid)
+                    .bind(seq)
+                    .bind(&ws)
+                    .bind(name)
+                    .bind(version)
+                    .bind(purl)
+                    .bind(key);
             }
             q.execute(&mut *tx).await?;
         }

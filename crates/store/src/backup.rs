@@ -283,6 +283,7 @@ pub const TABLES: &[(&str, &[(&str, Col)])] = {
                 ("component_version", Text),
                 ("reason", Text),
                 ("found_at", Text),
+                ("withdrawn_at", OptText),
             ],
         ),
         (

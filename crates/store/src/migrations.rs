@@ -14,6 +14,15 @@ pub struct Migration {
     pub common: &'static str,
     pub sqlite: &'static str,
     pub postgres: &'static str,
+    /// Data the SQL cannot compute, filled in by Rust code in the same transaction, after the SQL.
+    pub backfill: Option<Backfill>,
+}
+
+/// A data step of a migration that needs Rust code (purl parsing, say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backfill {
+    /// `sbom_components.package_key` for rows stored before the column existed (migration 9).
+    PackageKeys,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
@@ -147,6 +156,7 @@ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION sanso_audit_log_append_only();
 "#,
+        backfill: None,
     },
     Migration {
         version: 2,
@@ -195,6 +205,7 @@ CREATE TABLE assessment_answers (
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
     },
     Migration {
         version: 3,
@@ -265,6 +276,7 @@ CREATE TABLE osv_advisories (
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
     },
     Migration {
         version: 4,
@@ -299,6 +311,7 @@ CREATE INDEX iot_devices_node ON iot_devices(node_id);
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
     },
     Migration {
         version: 6,
@@ -324,6 +337,7 @@ CREATE INDEX plan_items_assessment ON plan_items(assessment_id, requirement_id);
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
     },
     Migration {
         version: 7,
@@ -401,6 +415,7 @@ CREATE INDEX assessment_shares_buyer ON assessment_shares(buyer_workspace_id, sh
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
     },
     Migration {
         version: 8,
@@ -467,6 +482,7 @@ CREATE TABLE licence_policies (
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
     },
     Migration {
         version: 9,
@@ -518,6 +534,7 @@ CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(workspace_id, webh
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
     },
     Migration {
         version: 10,
@@ -536,8 +553,58 @@ CREATE TABLE workspace_iot_schemes (
 "#,
         sqlite: "",
         postgres: "",
+        backfill: None,
+    },
+    Migration {
+        version: 11,
+        name: "package keys for components stored before migration 9; covering portfolio index; advisory import stamp index; withdrawn portfolio findings",
+        // The portfolio asks "which distinct purls of this package exist" and then "which SBOMs hold
+        // the affected ones": both are answered from this index alone, without reading the
+        // (wide) component rows. `imported_at` is indexed so the matcher cache's freshness stamp
+        // (count and newest import) does not scan the advisory JSON.
+        common: r#"
+DROP INDEX sbom_components_package_key;
+CREATE INDEX sbom_components_package ON sbom_components(package_key, purl, sbom_id, workspace_id);
+CREATE INDEX osv_advisories_imported ON osv_advisories(imported_at);
+ALTER TABLE portfolio_findings ADD COLUMN withdrawn_at TEXT;
+"#,
+        sqlite: "",
+        postgres: "",
+        backfill: Some(Backfill::PackageKeys),
     },
 ];
+
+/// Computes `package_key` for every component row with a purl and no key. Rows whose purl names
+/// no OSV package keep NULL, as ingest leaves them.
+async fn backfill_package_keys(
+    conn: &mut sqlx::AnyConnection,
+) -> std::result::Result<(), sqlx::Error> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT sbom_id, seq, purl FROM sbom_components WHERE package_key IS NULL AND purl IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let keyed: Vec<(String, i64, String)> = rows
+        .into_iter()
+        .filter_map(|(sbom_id, seq, purl)| {
+            crate::portfolio::package_key_of_purl(&purl).map(|key| (sbom_id, seq, key))
+        })
+        .collect();
+    // A one-time step on databases from before migration 9: row-by-row updates are enough.
+    for (sbom_id, seq, key) in &keyed {
+        sqlx::query("UPDATE sbom_components SET package_key = $1 WHERE sbom_id = $2 AND seq = $3")
+            .bind(key)
+            .bind(sbom_id)
+            .bind(seq)
+            .execute(&mut *conn)
+            .await?;
+    }
+    tracing::info!(
+        rows = keyed.len(),
+        "filled in package keys of earlier components"
+    );
+    Ok(())
+}
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
@@ -588,6 +655,10 @@ async fn run_locked(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(wrap)?;
         tx.execute(sqlx::raw_sql(m.common)).await.map_err(wrap)?;
         tx.execute(sqlx::raw_sql(specific)).await.map_err(wrap)?;
+        match m.backfill {
+            Some(Backfill::PackageKeys) => backfill_package_keys(&mut tx).await.map_err(wrap)?,
+            None => {}
+        }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
         )
@@ -605,4 +676,74 @@ async fn run_locked(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::software::{ProductInput, VersionInput};
+    use crate::testing::TestInstallation;
+    use crate::{Actor, Store};
+
+    /// A database from before migration 9 has components without package keys; the backfill of
+    /// migration 11 gives them the key ingest would have written, and leaves purls that name no
+    /// OSV package alone.
+    #[tokio::test]
+    async fn backfill_gives_earlier_components_their_package_keys() {
+        let inst = TestInstallation::new().await;
+        let store = Store::open(&inst.config).await.unwrap();
+        let actor = Actor::cli();
+        let (_, ws) = store
+            .create_first_admin(&actor, "a@example.com", "A", "a long password", "Maker")
+            .await
+            .unwrap();
+        let p = store
+            .create_product(
+                &actor,
+                &ws.id,
+                ProductInput {
+                    name: "P".into(),
+                    description: String::new(),
+                    node_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        let v = store
+            .create_version(
+                &actor,
+                &ws.id,
+                &p.id,
+                VersionInput {
+                    version: "1".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let bom = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+            {"type":"library","name":"Django","version":"4.2","purl":"pkg:pypi/Django@4.2"},
+            {"type":"library","name":"x","version":"1","purl":"pkg:generic/x@1"},
+            {"type":"library","name":"y","version":"1"}]}"#;
+        store
+            .ingest_sbom(&actor, &ws.id, &v.id, bom.as_bytes().to_vec(), "b.json")
+            .await
+            .unwrap();
+        let keys = || async {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT package_key FROM sbom_components ORDER BY seq",
+            )
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+        };
+        let written = keys().await;
+        assert_eq!(written, vec![Some("PyPI/django".to_string()), None, None]);
+        sqlx::query("UPDATE sbom_components SET package_key = NULL")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        super::backfill_package_keys(&mut conn).await.unwrap();
+        drop(conn);
+        assert_eq!(keys().await, written);
+    }
 }

@@ -1,17 +1,20 @@
 //! The portfolio: which product versions, in every workspace, a newly arrived advisory affects.
 //!
 //! No scheduled re-scan. Each stored component row carries a `package_key`
-//! (`<OSV ecosystem>/<normalised name>`, the same key `sanso-vuln` indexes advisories by), with an
-//! index on it. When an OSV import adds or updates advisories, [`record_portfolio_findings`] runs
-//! inside the import transaction: one indexed lookup per affected package fetches only the
-//! candidate rows (all workspaces), each distinct version is tested once in Rust with the
-//! advisory's compiled ranges, and the new (advisory, product version, purl) findings are stored
-//! with one audit entry per workspace and advisory, plus one queued webhook delivery per new
-//! finding and subscribed webhook. The cost is proportional to the rows of the affected packages,
-//! not to the size of the portfolio.
+//! (`<OSV ecosystem>/<normalised name>`, the same key `sanso-vuln` indexes advisories by), in an
+//! index that also holds the purl and the SBOM. When an OSV import adds or updates advisories,
+//! [`record_portfolio_findings`] runs inside the import transaction: per affected package it reads
+//! the distinct purls stored under the key (all workspaces), tests each version once with the
+//! advisory's compiled ranges, and reads the SBOMs holding the affected purls — all from the index.
+//! The new (advisory, product version, purl) findings are stored with one audit entry per
+//! workspace and advisory, plus one queued webhook delivery per new finding and subscribed
+//! webhook. The cost follows the number of distinct versions and affected SBOMs of the package,
+//! not the size of the portfolio.
 //!
 //! A finding is kept once per vulnerability: when one of the advisory's aliases already produced a
-//! finding for the same version and component, no second one is stored.
+//! finding for the same version and component, no second one is stored. An updated advisory that
+//! no longer affects a component (narrowed range, or withdrawn) marks its earlier finding
+//! withdrawn and queues `finding.withdrawn`; the row stays, so the history is not lost.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -22,7 +25,7 @@ use serde::Serialize;
 
 use crate::rows::{opt_text, text};
 use crate::tx::{snapshot, WriteTx};
-use crate::webhooks::{self, EVENT_FINDING_NEW};
+use crate::webhooks::{self, EVENT_FINDING_NEW, EVENT_FINDING_WITHDRAWN};
 use crate::{Actor, Result, Store};
 
 /// Finding rows written per INSERT statement (9 parameters each).
@@ -68,7 +71,10 @@ pub struct PortfolioFinding {
     pub purl: String,
     pub component_version: String,
     pub reason: String,
+    /// When the finding was recorded (or last reopened).
     pub found_at: String,
+    /// When an update of the advisory stopped it applying; `None` while open.
+    pub withdrawn_at: Option<String>,
 }
 
 /// What recording findings for an import did.
@@ -78,11 +84,17 @@ pub struct PortfolioUpdate {
     pub new_findings: usize,
     /// Distinct product versions with a new finding.
     pub affected_versions: usize,
+    /// Earlier findings of updated advisories that no longer apply (marked withdrawn).
+    pub withdrawn_findings: usize,
     /// Webhook deliveries queued.
     pub webhook_deliveries: usize,
 }
 
 /// Every component row (any workspace) the advisory affects, read through `conn`.
+///
+/// Two index-only reads per affected package: first the distinct purls stored under its key (a
+/// package in every SBOM still has only a handful of versions), each tested once; then, for the
+/// affected purls only, the SBOMs that hold them.
 pub(crate) async fn impact_in(
     conn: &mut sqlx::AnyConnection,
     advisory: &Advisory,
@@ -91,66 +103,77 @@ pub(crate) async fn impact_in(
     if advisory.is_withdrawn() {
         return Ok(out);
     }
-    let mut seen_rows: HashSet<(String, i64)> = HashSet::new();
+    // Several affected[] entries may name one package: report each SBOM's component once.
+    let mut seen: HashSet<(String, String)> = HashSet::new();
     for affected in &advisory.affected {
         let Some(pkg) = &affected.package else {
             continue;
         };
         let base = ecosystem_base(&pkg.ecosystem);
         let key = package_key(&pkg.ecosystem, &pkg.name);
-        let rows = sqlx::query(
-            "SELECT c.sbom_id, c.seq, c.workspace_id, c.purl, c.version, s.version_id \
-             FROM sbom_components c JOIN sboms s ON s.id = c.sbom_id WHERE c.package_key = $1",
-        )
-        .bind(&key)
-        .fetch_all(&mut *conn)
-        .await?;
-        if rows.is_empty() {
+        let purls: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT purl FROM sbom_components WHERE package_key = $1")
+                .bind(&key)
+                .fetch_all(&mut *conn)
+                .await?;
+        if purls.is_empty() {
             continue;
         }
         let compiled = CompiledAffected::compile(affected, base);
-        // Popular packages repeat few versions over many SBOMs: test each distinct one once.
-        let mut verdicts: HashMap<String, Option<String>> = HashMap::new();
-        for row in &rows {
-            let (Some(purl), Some(version)) = (opt_text(row, "purl")?, opt_text(row, "version")?)
+        for purl in purls {
+            // Rows get a package key only from a purl with a version.
+            let Ok(package) = PackageRef::from_purl(&purl) else {
+                continue;
+            };
+            let Some(reason) = compiled
+                .evaluate_parsed(&ParsedTarget::parse(base, &package.version))
+                .reason
             else {
                 continue;
             };
-            // The purl's version is what matching uses elsewhere; the column is the same text
-            // for components read from SBOMs, but a purl may carry its own.
-            let matched_version = PackageRef::from_purl(&purl)
-                .map(|p| p.version)
-                .unwrap_or(version);
-            let reason = verdicts
-                .entry(matched_version.clone())
-                .or_insert_with(|| {
-                    compiled
-                        .evaluate_parsed(&ParsedTarget::parse(base, &matched_version))
-                        .reason
-                        .map(|r| r.to_string())
-                })
-                .clone();
-            let Some(reason) = reason else { continue };
-            let sbom_id = text(row, "sbom_id")?;
-            let seq: i64 = crate::rows::int(row, "seq")?;
-            if !seen_rows.insert((sbom_id.clone(), seq)) {
-                continue;
+            let reason = reason.to_string();
+            let holders: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT c.sbom_id, c.workspace_id, s.version_id FROM sbom_components c \
+                 JOIN sboms s ON s.id = c.sbom_id WHERE c.package_key = $1 AND c.purl = $2",
+            )
+            .bind(&key)
+            .bind(&purl)
+            .fetch_all(&mut *conn)
+            .await?;
+            for (sbom_id, workspace_id, version_id) in holders {
+                if !seen.insert((sbom_id.clone(), purl.clone())) {
+                    continue;
+                }
+                out.push(AffectedComponent {
+                    workspace_id,
+                    version_id,
+                    sbom_id,
+                    purl: purl.clone(),
+                    component_version: package.version.clone(),
+                    reason: reason.clone(),
+                });
             }
-            out.push(AffectedComponent {
-                workspace_id: text(row, "workspace_id")?,
-                version_id: text(row, "version_id")?,
-                sbom_id,
-                purl,
-                component_version: matched_version,
-                reason,
-            });
         }
     }
     Ok(out)
 }
 
+/// A stored finding of one advisory, as the update rule needs it.
+struct StoredFinding {
+    id: String,
+    workspace_id: String,
+    version_id: String,
+    purl: String,
+    withdrawn: bool,
+}
+
 /// Stores the findings the given (new or updated) advisories add, in the caller's transaction,
 /// with audit entries and queued webhook deliveries.
+///
+/// An updated advisory is matched again: a finding it recorded earlier whose component it no
+/// longer affects (the range was narrowed, or the advisory was withdrawn) is marked withdrawn —
+/// kept, with the time — and a `finding.withdrawn` event is queued; a withdrawn finding the
+/// advisory affects again is reopened as new.
 pub(crate) async fn record_portfolio_findings(
     tx: &mut WriteTx,
     actor: &Actor,
@@ -162,74 +185,112 @@ pub(crate) async fn record_portfolio_findings(
     let now = sanso_core::now_timestamp();
     for advisory in advisories {
         let impact = impact_in(tx.conn(), advisory).await?;
-        if impact.is_empty() {
+        let stored: Vec<StoredFinding> =
+            sqlx::query_as::<_, (String, String, String, String, Option<String>)>(
+                "SELECT id, workspace_id, version_id, purl, withdrawn_at FROM portfolio_findings \
+             WHERE advisory_id = $1",
+            )
+            .bind(&advisory.id)
+            .fetch_all(tx.conn())
+            .await?
+            .into_iter()
+            .map(
+                |(id, workspace_id, version_id, purl, withdrawn_at)| StoredFinding {
+                    id,
+                    workspace_id,
+                    version_id,
+                    purl,
+                    withdrawn: withdrawn_at.is_some(),
+                },
+            )
+            .collect();
+        if impact.is_empty() && stored.iter().all(|f| f.withdrawn) {
             continue;
         }
-        // Findings this vulnerability (under this ID or an alias) already has.
-        let ids: Vec<&str> = advisory.all_ids().collect();
-        let mut existing: HashSet<(String, String)> = HashSet::new();
-        for id in &ids {
+        // Open findings this vulnerability (under this ID or an alias) already has.
+        let mut open: HashSet<(String, String)> = HashSet::new();
+        for id in advisory.all_ids() {
             let rows: Vec<(String, String)> = sqlx::query_as(
-                "SELECT version_id, purl FROM portfolio_findings WHERE advisory_id = $1",
+                "SELECT version_id, purl FROM portfolio_findings \
+                 WHERE advisory_id = $1 AND withdrawn_at IS NULL",
             )
-            .bind(*id)
+            .bind(id)
             .fetch_all(tx.conn())
             .await?;
-            existing.extend(rows);
+            open.extend(rows);
         }
-        // One finding per (product version, purl), grouped by workspace for audit and webhooks.
-        let mut by_workspace: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        let withdrawn_here: HashMap<(&str, &str), &str> = stored
+            .iter()
+            .filter(|f| f.withdrawn)
+            .map(|f| ((f.version_id.as_str(), f.purl.as_str()), f.id.as_str()))
+            .collect();
+        let still_affected: HashSet<(&str, &str)> = impact
+            .iter()
+            .map(|h| (h.version_id.as_str(), h.purl.as_str()))
+            .collect();
+        // Per workspace: (event, finding JSON) for webhooks, and the audit lists.
+        let mut events: BTreeMap<String, Vec<(&'static str, serde_json::Value)>> = BTreeMap::new();
         let mut rows: Vec<[String; 9]> = Vec::new();
-        for hit in impact {
-            if !existing.insert((hit.version_id.clone(), hit.purl.clone())) {
+        let mut reopened: Vec<&str> = Vec::new();
+        for hit in &impact {
+            if !open.insert((hit.version_id.clone(), hit.purl.clone())) {
                 continue;
             }
-            let id = sanso_core::new_id();
-            let key = PackageRef::from_purl(&hit.purl)
-                .map(|p| package_key(&p.ecosystem, &p.name))
-                .unwrap_or_default();
-            by_workspace
-                .entry(hit.workspace_id.clone())
-                .or_default()
-                .push(serde_json::json!({
+            let id = match withdrawn_here.get(&(hit.version_id.as_str(), hit.purl.as_str())) {
+                Some(id) => {
+                    reopened.push(id);
+                    id.to_string()
+                }
+                None => sanso_core::new_id(),
+            };
+            events.entry(hit.workspace_id.clone()).or_default().push((
+                EVENT_FINDING_NEW,
+                serde_json::json!({
                     "id": id,
                     "version_id": hit.version_id,
                     "sbom_id": hit.sbom_id,
                     "purl": hit.purl,
                     "component_version": hit.component_version,
                     "reason": hit.reason,
-                }));
+                }),
+            ));
             versions_hit.insert(hit.version_id.clone());
+            if withdrawn_here.contains_key(&(hit.version_id.as_str(), hit.purl.as_str())) {
+                continue;
+            }
+            let key = PackageRef::from_purl(&hit.purl)
+                .map(|p| package_key(&p.ecosystem, &p.name))
+                .unwrap_or_default();
             rows.push([
                 id,
-                hit.workspace_id,
-                hit.version_id,
+                hit.workspace_id.clone(),
+                hit.version_id.clone(),
                 advisory.id.clone(),
-                hit.purl,
+                hit.purl.clone(),
                 key,
-                hit.component_version,
-                hit.reason,
+                hit.component_version.clone(),
+                hit.reason.clone(),
                 now.clone(),
             ]);
         }
+        for id in &reopened {
+            sqlx::query(
+                "UPDATE portfolio_findings SET withdrawn_at = NULL, found_at = $1 WHERE id = $2",
+            )
+            .bind(&now)
+            .bind(*id)
+            .execute(tx.conn())
+            .await?;
+        }
         for batch in rows.chunks(FINDING_BATCH) {
-            let mut sql = String::from(
-                "INSERT INTO portfolio_findings (id, workspace_id, version_id, advisory_id, purl, \
-                 package_key, component_version, reason, found_at) VALUES ",
+            let sql = crate::rows::multi_row_insert(
+                tx.backend(),
+                "portfolio_findings",
+                "id, workspace_id, version_id, advisory_id, purl, package_key, component_version, \
+                 reason, found_at",
+                9,
+                batch.len(),
             );
-            for i in 0..batch.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for c in 0..9 {
-                    if c > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!("${}", i * 9 + c + 1));
-                }
-                sql.push(')');
-            }
             let mut q = sqlx::query(&sql);
             for row in batch {
                 for value in row {
@@ -238,17 +299,43 @@ pub(crate) async fn record_portfolio_findings(
             }
             q.execute(tx.conn()).await?;
         }
-        update.new_findings += rows.len();
+        update.new_findings += rows.len() + reopened.len();
+        for finding in stored.iter().filter(|f| {
+            !f.withdrawn && !still_affected.contains(&(f.version_id.as_str(), f.purl.as_str()))
+        }) {
+            sqlx::query("UPDATE portfolio_findings SET withdrawn_at = $1 WHERE id = $2")
+                .bind(&now)
+                .bind(&finding.id)
+                .execute(tx.conn())
+                .await?;
+            update.withdrawn_findings += 1;
+            events
+                .entry(finding.workspace_id.clone())
+                .or_default()
+                .push((
+                    EVENT_FINDING_WITHDRAWN,
+                    serde_json::json!({
+                        "id": finding.id,
+                        "version_id": finding.version_id,
+                        "purl": finding.purl,
+                        "withdrawn_because": if advisory.is_withdrawn() {
+                            "the advisory was withdrawn"
+                        } else {
+                            "the updated advisory no longer affects this component version"
+                        },
+                    }),
+                ));
+        }
         let severity = advisory.best_severity().map(|s| s.severity.as_str());
-        for (workspace_id, findings) in by_workspace {
+        for (workspace_id, items) in events {
             if !hooks.contains_key(&workspace_id) {
                 let subs = webhooks::subscriptions_in(tx, &workspace_id).await?;
                 hooks.insert(workspace_id.clone(), subs);
             }
             let subs = &hooks[&workspace_id];
-            for finding in &findings {
+            for (event, finding) in &items {
                 let payload = serde_json::json!({
-                    "event": EVENT_FINDING_NEW,
+                    "event": event,
                     "workspace_id": workspace_id,
                     "advisory_id": advisory.id,
                     "aliases": advisory.aliases,
@@ -256,11 +343,18 @@ pub(crate) async fn record_portfolio_findings(
                     "severity": severity,
                     "finding": finding,
                 });
-                for sub in subs.iter().filter(|s| s.wants(EVENT_FINDING_NEW)) {
-                    webhooks::queue_in(tx, sub, &workspace_id, EVENT_FINDING_NEW, &payload).await?;
+                for sub in subs.iter().filter(|s| s.wants(event)) {
+                    webhooks::queue_in(tx, sub, &workspace_id, event, &payload).await?;
                     update.webhook_deliveries += 1;
                 }
             }
+            let pick = |wanted: &str| -> Vec<&serde_json::Value> {
+                items
+                    .iter()
+                    .filter(|(e, _)| *e == wanted)
+                    .map(|(_, f)| f)
+                    .collect()
+            };
             tx.audit(
                 actor,
                 Some(&workspace_id),
@@ -270,7 +364,8 @@ pub(crate) async fn record_portfolio_findings(
                 None,
                 Some(snapshot(&serde_json::json!({
                     "advisory_id": advisory.id,
-                    "findings": findings,
+                    "findings": pick(EVENT_FINDING_NEW),
+                    "withdrawn": pick(EVENT_FINDING_WITHDRAWN),
                 }))),
             )
             .await?;
@@ -288,21 +383,25 @@ impl Store {
         impact_in(&mut conn, advisory).await
     }
 
-    /// The workspace's portfolio findings, newest first; `limit` is clamped to 1–1000.
+    /// The workspace's portfolio findings, newest first; `limit` is clamped to 1–1000. Withdrawn
+    /// findings are listed only when asked for.
     pub async fn list_portfolio_findings(
         &self,
         workspace_id: &str,
+        include_withdrawn: bool,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<PortfolioFinding>> {
         let rows = sqlx::query(
             "SELECT f.id, f.workspace_id, f.version_id, v.product_id, p.name AS product_name, \
-             v.version, f.advisory_id, f.purl, f.component_version, f.reason, f.found_at \
+             v.version, f.advisory_id, f.purl, f.component_version, f.reason, f.found_at, f.withdrawn_at \
              FROM portfolio_findings f JOIN product_versions v ON v.id = f.version_id \
              JOIN products p ON p.id = v.product_id \
-             WHERE f.workspace_id = $1 ORDER BY f.found_at DESC, f.id LIMIT $2 OFFSET $3",
+             WHERE f.workspace_id = $1 AND ($2 = 1 OR f.withdrawn_at IS NULL) \
+             ORDER BY f.found_at DESC, f.id LIMIT $3 OFFSET $4",
         )
         .bind(workspace_id)
+        .bind(i64::from(include_withdrawn))
         .bind(limit.clamp(1, 1000))
         .bind(offset.max(0))
         .fetch_all(self.pool())
@@ -321,6 +420,7 @@ impl Store {
                     component_version: text(row, "component_version")?,
                     reason: text(row, "reason")?,
                     found_at: text(row, "found_at")?,
+                    withdrawn_at: opt_text(row, "withdrawn_at")?,
                 })
             })
             .collect()

@@ -28,8 +28,9 @@ use crate::{Result, Store, StoreError};
 /// The largest SBOM [`Store::ingest_sbom`] reads (the server's body limit usually stops uploads earlier).
 pub const MAX_SBOM_BYTES: u64 = 1 << 30;
 
-/// Component rows written per INSERT statement (13 parameters each, well under both backends' limits).
-const COMPONENT_BATCH: usize = 1000;
+/// Component rows written per INSERT statement (13 parameters each, well under both backends'
+/// limits), and per batch the streaming reader hands to the writer.
+const COMPONENT_BATCH: usize = 500;
 
 const PRODUCT_COLUMNS: &str =
     "id, workspace_id, name, description, node_id, created_at, updated_at";
@@ -440,24 +441,8 @@ impl sanso_sbom::sink::ComponentSink for StreamingSink {
     }
 }
 
-fn insert_sql(rows: usize) -> String {
-    let mut sql = format!("INSERT INTO sbom_components ({COMPONENT_COLUMNS}) VALUES ");
-    let mut n = 0;
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..13 {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            n += 1;
-            sql.push_str(&format!("${n}"));
-        }
-        sql.push(')');
-    }
-    sql
+fn insert_sql(backend: crate::Backend, rows: usize) -> String {
+    crate::rows::multi_row_insert(backend, "sbom_components", COMPONENT_COLUMNS, 13, rows)
 }
 
 async fn insert_components(
@@ -466,7 +451,7 @@ async fn insert_components(
     sbom_id: &str,
     components: Vec<Component>,
 ) -> Result<()> {
-    let full_batch = insert_sql(COMPONENT_BATCH);
+    let full_batch = insert_sql(tx.backend(), COMPONENT_BATCH);
     let mut seq: i64 = 0;
     let mut iter = components.into_iter().peekable();
     while iter.peek().is_some() {
@@ -494,7 +479,7 @@ async fn insert_rows(
         let sql = if batch.len() == COMPONENT_BATCH {
             full_batch
         } else {
-            partial = insert_sql(batch.len());
+            partial = insert_sql(tx.backend(), batch.len());
             partial.as_str()
         };
         let mut q = sqlx::query(sql);
@@ -1005,7 +990,7 @@ impl Store {
         .bind(&now)
         .execute(tx.conn())
         .await?;
-        let full_batch = insert_sql(COMPONENT_BATCH);
+        let full_batch = insert_sql(tx.backend(), COMPONENT_BATCH);
         let mut seq: i64 = 0;
         while let Some(batch) = receiver.recv().await {
             insert_rows(&mut tx, workspace_id, &id, &mut seq, batch, &full_batch).await?;

@@ -47,6 +47,7 @@ impl Actor {
 
 pub struct WriteTx {
     pub(crate) tx: Transaction<'static, Any>,
+    backend: crate::Backend,
     seq: i64,
     hash: String,
     appended: bool,
@@ -69,6 +70,7 @@ impl Store {
                 .await?;
         Ok(WriteTx {
             tx,
+            backend: self.backend(),
             seq,
             hash,
             appended: false,
@@ -79,6 +81,10 @@ impl Store {
 impl WriteTx {
     pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
         &mut self.tx
+    }
+
+    pub(crate) fn backend(&self) -> crate::Backend {
+        self.backend
     }
 
     /// Appends one audit entry in this transaction.

@@ -186,23 +186,13 @@ impl Store {
             }
         }
         for batch in new_rows.chunks(ADVISORY_BATCH) {
-            let mut sql = String::from(
-                "INSERT INTO osv_advisories (id, modified, withdrawn, json, imported_at) VALUES ",
+            let sql = crate::rows::multi_row_insert(
+                tx.backend(),
+                "osv_advisories",
+                "id, modified, withdrawn, json, imported_at",
+                5,
+                batch.len(),
             );
-            for i in 0..batch.len() {
-                let b = i * 5;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5
-                ));
-            }
             let mut q = sqlx::query(&sql);
             for (id, modified, withdrawn, json) in batch {
                 q = q

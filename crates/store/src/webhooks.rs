@@ -1,6 +1,6 @@
 //! Webhook subscriptions per workspace and the queue of their deliveries.
 //!
-//! A webhook is a URL, a secret and the events it wants (today `finding.new`). Events are queued as
+//! A webhook is a URL, a secret and the events it wants (`finding.new`, `finding.withdrawn`). Events are queued as
 //! `webhook_deliveries` rows in the transaction that caused them (so a rolled-back import notifies
 //! nobody); the server's background worker claims due rows, POSTs the payload signed with
 //! HMAC-SHA256 of the secret, and records the outcome. A failure is retried with exponential
@@ -18,8 +18,11 @@ use crate::{Result, Store, StoreError};
 /// The event queued for each new portfolio finding.
 pub const EVENT_FINDING_NEW: &str = "finding.new";
 
+/// The event queued when an updated (or withdrawn) advisory no longer affects a finding's component.
+pub const EVENT_FINDING_WITHDRAWN: &str = "finding.withdrawn";
+
 /// Events a webhook may subscribe to.
-pub const EVENTS: &[&str] = &[EVENT_FINDING_NEW];
+pub const EVENTS: &[&str] = &[EVENT_FINDING_NEW, EVENT_FINDING_WITHDRAWN];
 
 /// Attempts before a delivery is given up as `failed`.
 pub const MAX_ATTEMPTS: i64 = 6;

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::aliases::AliasGroups;
-use crate::matching::{CompiledAffected, MatchReason};
+use crate::matching::{CompiledAffected, MatchReason, ParsedTarget};
 use crate::osv::{Advisory, ScoredSeverity};
 use crate::timestamp::parse_rfc3339;
 
@@ -284,13 +284,15 @@ impl OsvDatabase {
         let Some(entries) = self.index.get(&PackageKey::new(ecosystem, name)) else {
             return out;
         };
+        let mut target: Option<(String, ParsedTarget)> = None;
+        let mut matched: Vec<u32> = Vec::new();
         for entry in entries {
             let advisory = &self.advisories[entry.advisory as usize];
             if advisory.is_withdrawn() && !include_withdrawn {
                 continue;
             }
             // One match per advisory even when several affected[] entries name the package.
-            if out.matches.iter().any(|m| m.advisory_id == advisory.id) {
+            if matched.contains(&entry.advisory) {
                 continue;
             }
             let affected = &advisory.affected[entry.affected as usize];
@@ -300,7 +302,21 @@ impl OsvDatabase {
                 }
             }
             let compiled = &self.compiled[entry.advisory as usize][entry.affected as usize];
-            let eval = compiled.evaluate(version);
+            // A popular package has dozens of advisories: parse the version once per ecosystem
+            // base rather than once per advisory.
+            if target
+                .as_ref()
+                .is_none_or(|(base, _)| base != compiled.ecosystem_base())
+            {
+                target = Some((
+                    compiled.ecosystem_base().to_string(),
+                    ParsedTarget::parse(compiled.ecosystem_base(), version),
+                ));
+            }
+            let Some((_, parsed)) = target.as_ref() else {
+                continue;
+            };
+            let eval = compiled.evaluate_parsed(parsed);
             out.warnings.extend(
                 compiled
                     .warnings
@@ -309,6 +325,7 @@ impl OsvDatabase {
                     .map(|w| format!("{}: {name}@{version}: {w}", advisory.id)),
             );
             if let Some(reason) = eval.reason {
+                matched.push(entry.advisory);
                 out.matches.push(AdvisoryMatch {
                     advisory_id: advisory.id.clone(),
                     affected_index: entry.affected as usize,

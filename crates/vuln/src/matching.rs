@@ -213,6 +213,11 @@ impl CompiledAffected {
         }
     }
 
+    /// The ecosystem base this entry's versions are parsed in.
+    pub fn ecosystem_base(&self) -> &str {
+        &self.ecosystem_base
+    }
+
     /// Evaluates one version given as text.
     pub fn evaluate(&self, version: &str) -> AffectedEvaluation {
         self.evaluate_parsed(&ParsedTarget::parse(&self.ecosystem_base, version))

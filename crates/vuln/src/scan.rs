@@ -195,6 +195,8 @@ pub fn scan_with(
             }
         }
         let mut findings: Vec<Finding> = Vec::new();
+        // A package with hundreds of advisories (Go's stdlib) would make a linear search quadratic.
+        let mut finding_of: rustc_hash::FxHashMap<String, usize> = Default::default();
         for m in matched.matches {
             let canonical = db.aliases().canonical(&m.advisory_id);
             let Some(advisory) = db.get(&m.advisory_id) else {
@@ -223,10 +225,7 @@ pub fn scan_with(
                 reason: m.reason,
                 withdrawn: m.withdrawn,
             };
-            match findings
-                .iter_mut()
-                .find(|f| f.vulnerability_id == canonical)
-            {
+            match finding_of.get(&canonical).map(|&i| &mut findings[i]) {
                 Some(existing) => {
                     existing.withdrawn &= entry.withdrawn;
                     existing.advisories.push(entry);
@@ -249,6 +248,7 @@ pub fn scan_with(
                 None => {
                     let mut ids = db.aliases().group(&m.advisory_id);
                     ids.retain(|id| *id != canonical);
+                    finding_of.insert(canonical.clone(), findings.len());
                     findings.push(Finding {
                         component_index: index,
                         component: package.label(),
@@ -286,12 +286,29 @@ impl ScanReport {
     /// (Re)applies VEX to every finding, replacing earlier VEX results. Calling this after a scan
     /// gives the same report as passing the VEX set to the scan.
     pub fn apply_vex(&mut self, vex: &VexSet) {
+        if vex.is_empty() {
+            for finding in &mut self.findings {
+                finding.vex = None;
+            }
+            return;
+        }
+        // Findings of one component are adjacent: parse its purl once.
+        let mut parsed: Option<(usize, Option<PackageUrl>)> = None;
         for finding in &mut self.findings {
+            if parsed
+                .as_ref()
+                .is_none_or(|(i, _)| *i != finding.component_index)
+            {
+                parsed = Some((
+                    finding.component_index,
+                    finding
+                        .component_purl
+                        .as_deref()
+                        .and_then(|p| PackageUrl::parse(p).ok()),
+                ));
+            }
             let identity = ComponentIdentity {
-                purl: finding
-                    .component_purl
-                    .as_deref()
-                    .and_then(|p| PackageUrl::parse(p).ok()),
+                purl: parsed.as_ref().and_then(|(_, p)| p.clone()),
                 bom_ref: finding.component_bom_ref.clone(),
             };
             let ids = finding.all_ids();

@@ -42,9 +42,12 @@ pub fn router() -> Router<SharedState> {
 }
 
 #[derive(Deserialize, IntoParams)]
-pub struct PageQuery {
+pub struct FindingsQuery {
     #[serde(default)]
     pub offset: i64,
+    /// Also list findings an advisory update withdrew (default: open findings only).
+    #[serde(default)]
+    pub include_withdrawn: bool,
     /// 1–1000 (default 100).
     #[serde(default = "default_limit")]
     pub limit: i64,
@@ -55,20 +58,20 @@ fn default_limit() -> i64 {
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/portfolio/findings", tag = "portfolio",
-    params(("ws" = String, Path), PageQuery),
+    params(("ws" = String, Path), FindingsQuery),
     responses((status = 200, body = [PortfolioFinding], description = "Findings recorded when advisories arrived, newest first"),
         (status = 404, body = crate::error::Problem)))]
 pub(super) async fn list_findings(
     State(state): State<SharedState>,
     ApiUser(p): ApiUser,
     Path(ws): Path<String>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<FindingsQuery>,
 ) -> ApiResult<Json<Vec<PortfolioFinding>>> {
     workspace_access(&state, &p, &ws).await?;
     Ok(Json(
         state
             .store
-            .list_portfolio_findings(&ws, q.offset, q.limit)
+            .list_portfolio_findings(&ws, q.include_withdrawn, q.offset, q.limit)
             .await?,
     ))
 }

@@ -1,0 +1,214 @@
+//! Portfolio findings follow advisory updates, on the backend chosen by `SANSO_TEST_DATABASE_URL`:
+//! an update that narrows the range withdraws the finding it no longer covers (kept, with its
+//! time, and announced to webhooks), widening it again reopens the same finding, and a withdrawn
+//! advisory withdraws all of its findings.
+
+use sanso_store::software::{ProductInput, VersionInput};
+use sanso_store::testing::TestInstallation;
+use sanso_store::webhooks::WebhookInput;
+use sanso_store::{Actor, Store};
+
+/// An advisory on the `smallvec` crate, affected from 0 up to `fixed`.
+fn advisory(modified: &str, fixed: &str, withdrawn: bool) -> Vec<u8> {
+    let mut json = serde_json::json!({
+        "id": "SANSO-TEST-0001",
+        "aliases": ["CVE-2099-0001"],
+        "modified": modified,
+        "summary": "test advisory",
+        "affected": [{
+            "package": {"ecosystem": "crates.io", "name": "smallvec"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": fixed}]}]
+        }]
+    });
+    if withdrawn {
+        json["withdrawn"] = serde_json::json!(modified);
+    }
+    serde_json::to_vec(&json).unwrap()
+}
+
+/// A zip holding one advisory file.
+fn archive(advisory: Vec<u8>) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        zip.start_file(
+            "SANSO-TEST-0001.json",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(&advisory).unwrap();
+        zip.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+async fn version_with(store: &Store, ws: &str, product: &str, purl: &str) -> String {
+    let actor = Actor::cli();
+    let p = store
+        .create_product(
+            &actor,
+            ws,
+            ProductInput {
+                name: product.into(),
+                description: String::new(),
+                node_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let v = store
+        .create_version(
+            &actor,
+            ws,
+            &p.id,
+            VersionInput {
+                version: "1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let bom = format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{{"type":"library","name":"smallvec","version":"x","purl":"{purl}"}}]}}"#
+    );
+    store
+        .ingest_sbom(&actor, ws, &v.id, bom.into_bytes(), "bom.json")
+        .await
+        .unwrap();
+    v.id
+}
+
+#[tokio::test]
+async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
+    let inst = TestInstallation::new().await;
+    let store = Store::open(&inst.config).await.unwrap();
+    let actor = Actor::cli();
+    let (_, ws) = store
+        .create_first_admin(&actor, "a@example.com", "A", "a long password", "Maker")
+        .await
+        .unwrap();
+    let old = version_with(&store, &ws.id, "Gateway", "pkg:cargo/smallvec@1.6.0").await;
+    let new = version_with(&store, &ws.id, "Sensor", "pkg:cargo/smallvec@1.2.0").await;
+    let hook = store
+        .create_webhook(
+            &actor,
+            &ws.id,
+            WebhookInput {
+                url: "http://127.0.0.1:9/hook".into(),
+                secret: None,
+                events: None,
+            },
+        )
+        .await
+        .unwrap();
+    let open = |include_withdrawn| {
+        let store = store.clone();
+        let ws = ws.id.clone();
+        async move {
+            store
+                .list_portfolio_findings(&ws, include_withdrawn, 0, 100)
+                .await
+                .unwrap()
+        }
+    };
+
+    // Both versions are affected up to 1.6.1.
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-01-01T00:00:00Z", "1.6.1", false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.portfolio.new_findings, 2, "{s:?}");
+    assert_eq!(s.portfolio.withdrawn_findings, 0);
+    let first = open(false).await;
+    let gateway_finding = first
+        .iter()
+        .find(|f| f.version_id == old)
+        .unwrap()
+        .id
+        .clone();
+
+    // The update fixes it in 1.5.0: the 1.6.0 component is no longer affected.
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-02-01T00:00:00Z", "1.5.0", false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.updated, 1);
+    assert_eq!(s.portfolio.new_findings, 0, "{s:?}");
+    assert_eq!(s.portfolio.withdrawn_findings, 1, "{s:?}");
+    let now_open = open(false).await;
+    assert_eq!(now_open.len(), 1);
+    assert_eq!(now_open[0].version_id, new);
+    let all = open(true).await;
+    let withdrawn = all.iter().find(|f| f.id == gateway_finding).unwrap();
+    assert!(withdrawn.withdrawn_at.is_some(), "{withdrawn:?}");
+    let deliveries = store
+        .list_deliveries(&ws.id, &hook.webhook.id)
+        .await
+        .unwrap();
+    let events: Vec<&str> = deliveries.iter().map(|d| d.event.as_str()).collect();
+    assert_eq!(
+        events.iter().filter(|e| **e == "finding.withdrawn").count(),
+        1,
+        "{events:?}"
+    );
+    let announced = deliveries
+        .iter()
+        .find(|d| d.event == "finding.withdrawn")
+        .unwrap();
+    assert_eq!(announced.payload["finding"]["id"], gateway_finding.as_str());
+    assert_eq!(announced.payload["advisory_id"], "SANSO-TEST-0001");
+
+    // An older copy changes nothing; a newer one that widens the range again reopens the finding.
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-01-15T00:00:00Z", "1.6.1", false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.unchanged, s.portfolio.new_findings), (1, 0), "{s:?}");
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-03-01T00:00:00Z", "1.6.1", false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.portfolio.new_findings, 1, "{s:?}");
+    assert_eq!(s.portfolio.withdrawn_findings, 0, "{s:?}");
+    let reopened = open(false).await;
+    assert_eq!(reopened.len(), 2);
+    let again = reopened.iter().find(|f| f.version_id == old).unwrap();
+    assert_eq!(again.id, gateway_finding, "the same finding is reopened");
+    assert_eq!(again.withdrawn_at, None);
+
+    // Withdrawing the advisory withdraws every finding it made.
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-04-01T00:00:00Z", "1.6.1", true)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.withdrawn, 1);
+    assert_eq!(s.portfolio.withdrawn_findings, 2, "{s:?}");
+    assert!(open(false).await.is_empty());
+    assert_eq!(open(true).await.len(), 2);
+    let deliveries = store
+        .list_deliveries(&ws.id, &hook.webhook.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        deliveries
+            .iter()
+            .filter(|d| d.event == "finding.withdrawn")
+            .count(),
+        3
+    );
+}
