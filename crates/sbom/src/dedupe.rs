@@ -207,6 +207,58 @@ pub fn dedupe(sbom: &mut Sbom) -> DedupeReport {
     }
 }
 
+/// De-duplication for streamed reading, where components are stored as they arrive and a kept
+/// component cannot absorb a later duplicate's hashes or licences. It keeps what the graph needs:
+/// the first occurrence survives, a duplicate's `bom_ref` is renamed to the survivor's in later
+/// `parent` links and, through [`StreamDeduper::merge_dependencies`], in the dependency edges.
+#[derive(Debug, Default)]
+pub struct StreamDeduper {
+    /// Identity of each kept component → its `bom_ref`.
+    kept: HashMap<Identity, Option<String>>,
+    /// `bom_ref` of a dropped duplicate → `bom_ref` of the component kept in its place.
+    renamed: HashMap<String, String>,
+}
+
+impl StreamDeduper {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// True when `component` is to be stored (first of its identity, or without identity);
+    /// false for a duplicate, whose `bom_ref` is remembered for renaming. A kept component's
+    /// `parent` that names an earlier duplicate is rewritten to the survivor.
+    pub fn admit(&mut self, component: &mut Component) -> bool {
+        if let Some(parent) = component.parent.as_mut() {
+            if let Some(survivor) = self.renamed.get(parent) {
+                *parent = survivor.clone();
+            }
+        }
+        let Some(key) = identity(component) else {
+            return true;
+        };
+        match self.kept.get(&key) {
+            Some(survivor) => {
+                if let (Some(dropped), Some(survivor)) = (&component.bom_ref, survivor) {
+                    if dropped != survivor {
+                        self.renamed.insert(dropped.clone(), survivor.clone());
+                    }
+                }
+                false
+            }
+            None => {
+                self.kept.insert(key, component.bom_ref.clone());
+                true
+            }
+        }
+    }
+
+    /// Dependency lists with dropped duplicates' references renamed and lists of the same origin
+    /// merged (as [`dedupe`] does for a whole document).
+    pub fn merge_dependencies(&self, dependencies: Vec<Dependency>) -> Vec<Dependency> {
+        merge_dependencies(dependencies, &self.renamed)
+    }
+}
+
 /// Moves what `duplicate` knows and `survivor` does not into `survivor`.
 fn absorb(survivor: &mut Component, duplicate: Component) {
     for hash in duplicate.hashes {
@@ -319,6 +371,55 @@ mod tests {
         assert_eq!(
             normalise_purl_text("PKG:Maven/b@1.0?b=&A=1"),
             "pkg:maven/b@1.0?a=1"
+        );
+    }
+
+    fn component(bom_ref: &str, purl: &str, parent: Option<&str>) -> Component {
+        Component {
+            bom_ref: Some(bom_ref.into()),
+            name: "n".into(),
+            purl: Some(purl.into()),
+            parent: parent.map(str::to_string),
+            ..Component::default()
+        }
+    }
+
+    #[test]
+    fn streamed_duplicates_are_dropped_and_their_references_renamed() {
+        let mut d = StreamDeduper::new();
+        let mut a = component("a", "pkg:npm/left-pad@1.0.0", None);
+        let mut a2 = component("a-copy", "PKG:npm/left-pad@1.0.0", None);
+        let mut child = component("c", "pkg:npm/child@2", Some("a-copy"));
+        assert!(d.admit(&mut a));
+        assert!(!d.admit(&mut a2));
+        assert!(d.admit(&mut child));
+        assert_eq!(child.parent.as_deref(), Some("a"));
+        let deps = d.merge_dependencies(vec![
+            Dependency {
+                from: "a".into(),
+                to: vec!["c".into()],
+            },
+            Dependency {
+                from: "a-copy".into(),
+                to: vec!["c".into(), "d".into(), "a".into()],
+            },
+            Dependency {
+                from: "root".into(),
+                to: vec!["a-copy".into()],
+            },
+        ]);
+        assert_eq!(
+            deps,
+            vec![
+                Dependency {
+                    from: "a".into(),
+                    to: vec!["c".into(), "d".into()],
+                },
+                Dependency {
+                    from: "root".into(),
+                    to: vec!["a".into()],
+                },
+            ]
         );
     }
 }

@@ -399,10 +399,11 @@ impl ComponentRow {
     }
 }
 
-/// The reader's sink for streamed ingestion: drops repeated identities, prepares rows, and sends
-/// them in batches to the task that writes them.
+/// The reader's sink for streamed ingestion: drops repeated identities (renaming their
+/// references, see [`sanso_sbom::dedupe::StreamDeduper`]), prepares rows, and sends them in
+/// batches to the task that writes them.
 struct StreamingSink {
-    seen: std::collections::HashSet<sanso_sbom::dedupe::Identity>,
+    dedupe: sanso_sbom::dedupe::StreamDeduper,
     batch: Vec<ComponentRow>,
     sender: tokio::sync::mpsc::Sender<Vec<ComponentRow>>,
     read: usize,
@@ -427,10 +428,9 @@ impl StreamingSink {
 impl sanso_sbom::sink::ComponentSink for StreamingSink {
     fn accept(&mut self, component: Component) -> std::result::Result<(), SinkError> {
         self.read += 1;
-        if let Some(identity) = sanso_sbom::dedupe::identity(&component) {
-            if !self.seen.insert(identity) {
-                return Ok(());
-            }
+        let mut component = component;
+        if !self.dedupe.admit(&mut component) {
+            return Ok(());
         }
         self.stored += 1;
         self.batch.push(ComponentRow::from_component(component));
@@ -961,17 +961,20 @@ impl Store {
                 max_bytes: MAX_SBOM_BYTES,
             };
             let mut sink = StreamingSink {
-                seen: std::collections::HashSet::new(),
+                dedupe: sanso_sbom::dedupe::StreamDeduper::new(),
                 batch: Vec::with_capacity(COMPONENT_BATCH),
                 sender,
                 read: 0,
                 stored: 0,
             };
-            let sbom = sanso_sbom::read_sbom_path_into(&source, &options, &mut sink)?;
+            let mut sbom = sanso_sbom::read_sbom_path_into(&source, &options, &mut sink)?;
             sink.flush().map_err(|e| SbomError::Sink {
                 location: "end of document".into(),
                 source: e,
             })?;
+            sbom.dependencies = sink
+                .dedupe
+                .merge_dependencies(std::mem::take(&mut sbom.dependencies));
             Ok::<_, SbomError>((sbom, sink.read, sink.stored))
         });
         let id = sanso_core::new_id();
@@ -1027,7 +1030,9 @@ impl Store {
             warnings.push(SbomWarning {
                 location: "components".into(),
                 message: format!(
-                    "{} duplicate components merged ({read} read, {stored} stored)",
+                    "{} duplicate components dropped ({read} read, {stored} stored): the first \
+                     copy of each is kept, and dependency and parent references to the others \
+                     now point to it",
                     read - stored
                 ),
             });

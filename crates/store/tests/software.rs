@@ -294,6 +294,53 @@ async fn real_sboms_ingest_with_the_librarys_counts() {
     }
 }
 
+/// A streamed upload with a duplicate: the first copy is stored, and the duplicate's dependency
+/// list and the references to it are merged into the survivor's.
+#[tokio::test]
+async fn streamed_ingest_merges_the_dependencies_of_duplicates() {
+    let inst = TestInstallation::new().await;
+    let (store, ws, _) = seeded(&inst).await;
+    let v = version(&store, &ws, "Firmware").await;
+    let bom = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,
+      "metadata":{"component":{"type":"application","bom-ref":"root","name":"fw"}},
+      "components":[
+        {"type":"library","bom-ref":"a","name":"left-pad","version":"1.0.0","purl":"pkg:npm/left-pad@1.0.0"},
+        {"type":"library","bom-ref":"b","name":"util","version":"2.0.0","purl":"pkg:npm/util@2.0.0"},
+        {"type":"library","bom-ref":"a-again","name":"left-pad","version":"1.0.0","purl":"pkg:npm/left-pad@1.0.0"}],
+      "dependencies":[
+        {"ref":"root","dependsOn":["a","a-again"]},
+        {"ref":"a","dependsOn":[]},
+        {"ref":"a-again","dependsOn":["b"]}]}"#;
+    let file = inst.dir.path().join("dup.json");
+    std::fs::write(&file, bom).unwrap();
+    let record = store
+        .ingest_sbom_file(&Actor::cli(), &ws, &v, &file, "dup.json")
+        .await
+        .unwrap();
+    assert_eq!((record.components_read, record.component_count), (3, 2));
+    assert!(
+        record
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("1 duplicate")),
+        "{:?}",
+        record.warnings
+    );
+    let document = store.sbom_document(&ws, &record.id).await.unwrap();
+    let edges: Vec<(String, Vec<String>)> = document
+        .dependencies
+        .iter()
+        .map(|d| (d.from.clone(), d.to.clone()))
+        .collect();
+    assert_eq!(
+        edges,
+        vec![
+            ("root".to_string(), vec!["a".to_string()]),
+            ("a".to_string(), vec!["b".to_string()]),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn truncated_sbom_names_the_position_and_stores_nothing() {
     let inst = TestInstallation::new().await;
