@@ -418,27 +418,39 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// A spinner on standard error for work of unknown length (hidden when stderr is not a terminal).
-fn spinner(message: &'static str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new_spinner().with_message(message);
-    if std::io::stderr().is_terminal() {
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    } else {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    bar
+/// A bar of counted items (files, tables) on standard error, hidden when it is not a terminal.
+fn progress_bar(message: &'static str) -> indicatif::ProgressBar {
+    styled_bar(message, 0, "{msg} [{bar:30}] {pos}/{len} {elapsed}")
 }
 
-fn progress_bar(message: &'static str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(0).with_message(message);
+/// A bar of bytes read from a file of `total` bytes.
+fn byte_bar(message: &'static str, total: u64) -> indicatif::ProgressBar {
+    styled_bar(
+        message,
+        total,
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {elapsed}",
+    )
+}
+
+fn styled_bar(message: &'static str, total: u64, template: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total).with_message(message);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+        indicatif::ProgressStyle::with_template(template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar
+}
+
+/// Progress of an OSV load (files done, files in all) drawn on `bar`.
+fn osv_progress(bar: &indicatif::ProgressBar) -> impl Fn(usize, usize) + Send + Sync + 'static {
+    let bar = bar.clone();
+    move |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
 }
 
 fn read_password(from_stdin: bool) -> Result<String> {

@@ -11,10 +11,19 @@ use sanso_store::{Actor, Store};
 /// Imports and prints the summary; exit 0 even when single files were skipped (they are listed),
 /// since the rest was imported.
 pub async fn import(store: &Store, path: &Path) -> Result<ExitCode> {
-    // The loader reports no per-file progress, but a large import takes seconds: show a spinner.
-    let spinner = crate::spinner("importing OSV data");
-    let result = store.import_osv_path(&Actor::cli(), path).await;
-    spinner.finish_and_clear();
+    // Reading the files has a bar; storing them and matching the portfolio, a spinner.
+    let bar = crate::progress_bar("reading OSV files");
+    let progress = crate::osv_progress(&bar);
+    let storing = bar.clone();
+    let result = store
+        .import_osv_path_with_progress(&Actor::cli(), path, move |done, total| {
+            progress(done, total);
+            if done == total {
+                storing.set_message("storing advisories and matching the portfolio");
+            }
+        })
+        .await;
+    bar.finish_and_clear();
     let summary = result.with_context(|| format!("importing {}", path.display()))?;
     println!(
         "read {} files: {} advisories added, {} updated, {} unchanged, {} withdrawn",

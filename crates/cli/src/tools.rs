@@ -60,10 +60,13 @@ pub fn scan_sbom(args: &ScanArgs) -> Result<ExitCode> {
         .as_deref()
         .map(sanso_vuln::scan::parse_fail_on)
         .transpose()?;
-    let spinner = crate::spinner("reading SBOM");
-    let sbom = sanso_sbom::read_sbom_path(&args.file, &sanso_sbom::ReadOptions::default())
+    let file = std::fs::File::open(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
-    spinner.finish_and_clear();
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = crate::byte_bar("reading SBOM", size);
+    let sbom = sanso_sbom::read_sbom(bar.wrap_read(file), &sanso_sbom::ReadOptions::default())
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    bar.finish_and_clear();
     let mut packages = Vec::with_capacity(sbom.components.len());
     let mut skipped = 0usize;
     for c in &sbom.components {
@@ -81,11 +84,11 @@ pub fn scan_sbom(args: &ScanArgs) -> Result<ExitCode> {
     }
     let mut db = OsvDatabase::new();
     for path in &args.osv {
-        let spinner = crate::spinner("loading OSV data");
+        let bar = crate::progress_bar("loading OSV files");
         let report = db
-            .load_path(path)
+            .load_path_with_progress(path, &crate::osv_progress(&bar))
             .with_context(|| format!("loading OSV data from {}", path.display()))?;
-        spinner.finish_and_clear();
+        bar.finish_and_clear();
         for e in report.errors.iter().take(5) {
             eprintln!("warning: {e}");
         }

@@ -109,10 +109,24 @@ impl Store {
     /// Imports OSV data from a directory tree, a zip archive or one JSON file (the CLI's
     /// `sanso osv import`).
     pub async fn import_osv_path(&self, actor: &Actor, path: &Path) -> Result<OsvImportSummary> {
+        self.import_osv_path_with_progress(actor, path, |_, _| {})
+            .await
+    }
+
+    /// [`Store::import_osv_path`], telling `progress` (files read, files in all) as files are
+    /// read; storing and portfolio matching follow the last call.
+    pub async fn import_osv_path_with_progress(
+        &self,
+        actor: &Actor,
+        path: &Path,
+        progress: impl Fn(usize, usize) + Send + Sync + 'static,
+    ) -> Result<OsvImportSummary> {
         let path = path.to_path_buf();
         let loaded = tokio::task::spawn_blocking(move || {
             let mut db = OsvDatabase::new();
-            let report = db.load_path(&path).map_err(invalid_osv)?;
+            let report = db
+                .load_path_with_progress(&path, &progress)
+                .map_err(invalid_osv)?;
             Ok::<_, StoreError>((db, report))
         })
         .await

@@ -111,38 +111,61 @@ pub fn parse_advisories(source_name: &str, bytes: &[u8]) -> Result<Vec<Advisory>
     }
 }
 
+/// Told `(files done, files in all)` as a load goes on; may be called from several threads.
+pub type LoadProgress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+fn no_progress(_: usize, _: usize) {}
+
 impl OsvDatabase {
     /// Loads a directory tree (every `*.json` below it, hidden directories skipped) or a `.zip`
     /// archive with default [`ZipLimits`]. Errors reading the top-level path itself are returned;
     /// errors in individual files are collected in the report.
     pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, VulnError> {
+        self.load_path_with_progress(path, &no_progress)
+    }
+
+    /// [`OsvDatabase::load_path`], reporting each file read to `progress` (for progress bars).
+    pub fn load_path_with_progress(
+        &mut self,
+        path: &Path,
+        progress: LoadProgress<'_>,
+    ) -> Result<LoadReport, VulnError> {
         let meta = fs::metadata(path).map_err(|source| VulnError::Io {
             path: path.to_path_buf(),
             source,
         })?;
         if meta.is_dir() {
-            self.load_dir(path)
+            self.load_dir_with_progress(path, progress)
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
         {
-            self.load_zip(path, ZipLimits::default())
+            self.load_zip_with_progress(path, ZipLimits::default(), progress)
         } else {
             let mut report = LoadReport::default();
             self.load_file(path, &mut report);
+            progress(1, 1);
             Ok(report)
         }
     }
 
     /// Loads every `*.json` file below `dir`, in sorted path order (deterministic results).
     pub fn load_dir(&mut self, dir: &Path) -> Result<LoadReport, VulnError> {
+        self.load_dir_with_progress(dir, &no_progress)
+    }
+
+    fn load_dir_with_progress(
+        &mut self,
+        dir: &Path,
+        progress: LoadProgress<'_>,
+    ) -> Result<LoadReport, VulnError> {
         let mut files = Vec::new();
         let mut report = LoadReport::default();
         collect_json_files(dir, &mut files, &mut report)?;
         files.sort();
         // Parse on all cores, insert in order: insertion must stay sequential and ordered so that
         // the outcome does not depend on thread timing.
-        let parsed = parse_files_parallel(&files);
+        let parsed = parse_files_parallel(&files, progress);
         for result in parsed {
             report.files_read += 1;
             match result {
@@ -173,6 +196,15 @@ impl OsvDatabase {
 
     /// Loads every `*.json` entry of a zip archive, guarded by `limits`.
     pub fn load_zip(&mut self, path: &Path, limits: ZipLimits) -> Result<LoadReport, VulnError> {
+        self.load_zip_with_progress(path, limits, &no_progress)
+    }
+
+    fn load_zip_with_progress(
+        &mut self,
+        path: &Path,
+        limits: ZipLimits,
+        progress: LoadProgress<'_>,
+    ) -> Result<LoadReport, VulnError> {
         let zip_err = |message: String| VulnError::Zip {
             path: path.to_path_buf(),
             message,
@@ -200,7 +232,9 @@ impl OsvDatabase {
         }
 
         let mut report = LoadReport::default();
-        for i in 0..archive.len() {
+        let entries = archive.len();
+        for i in 0..entries {
+            progress(i, entries);
             let mut entry = match archive.by_index(i) {
                 Ok(e) => e,
                 Err(e) => {
@@ -257,6 +291,7 @@ impl OsvDatabase {
                 Err(e) => report.errors.push(e),
             }
         }
+        progress(entries, entries);
         Ok(report)
     }
 }
@@ -269,21 +304,32 @@ fn read_and_parse(path: &Path) -> Result<Vec<Advisory>, VulnError> {
     parse_advisories(&path.display().to_string(), &bytes)
 }
 
-fn parse_files_parallel(files: &[PathBuf]) -> Vec<Result<Vec<Advisory>, VulnError>> {
+fn parse_files_parallel(
+    files: &[PathBuf],
+    progress: LoadProgress<'_>,
+) -> Vec<Result<Vec<Advisory>, VulnError>> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let parse_one = |path: &PathBuf| {
+        let parsed = read_and_parse(path);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        // Every 64th file is often enough for a bar and keeps the callback off the hot path.
+        if n % 64 == 0 || n == files.len() {
+            progress(n, files.len());
+        }
+        parsed
+    };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
     if threads == 1 || files.len() < 64 {
-        return files.iter().map(|p| read_and_parse(p)).collect();
+        return files.iter().map(parse_one).collect();
     }
     let chunk = files.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|p| read_and_parse(p)).collect::<Vec<_>>())
-            })
+            .map(|part| scope.spawn(|| part.iter().map(parse_one).collect::<Vec<_>>()))
             .collect();
         let mut out = Vec::with_capacity(files.len());
         for (handle, part) in handles.into_iter().zip(files.chunks(chunk)) {

@@ -67,6 +67,43 @@ fn load_all_rustsec_and_go() {
     assert!(db.withdrawn_count() >= 10);
 }
 
+/// Progress reaches (n, n) for a directory (parsed on several threads) and a zip, and never
+/// goes past the total.
+#[test]
+fn loads_report_progress_up_to_the_file_count() {
+    use std::sync::Mutex;
+    let seen: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+    let record = |done: usize, total: usize| seen.lock().unwrap().push((done, total));
+    let mut db = OsvDatabase::new();
+    let report = db.load_path_with_progress(&go_dir(), &record).unwrap();
+    let calls = std::mem::take(&mut *seen.lock().unwrap());
+    assert!(calls.iter().all(|(d, t)| d <= t && *t == report.files_read));
+    assert_eq!(calls.iter().map(|c| c.0).max(), Some(report.files_read));
+    assert!(
+        calls.len() > 10,
+        "a directory of {} files reports as it goes",
+        report.files_read
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("osv.zip");
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        for name in ["RUSTSEC-2021-0003.json", "RUSTSEC-2019-0009.json"] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(&std::fs::read(rustsec_dir().join(name)).unwrap())
+                .unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let report = OsvDatabase::new()
+        .load_path_with_progress(&zip_path, &record)
+        .unwrap();
+    assert_eq!(report.files_read, 2);
+    assert_eq!(seen.lock().unwrap().last(), Some(&(2, 2)));
+}
+
 #[test]
 fn rustsec_smallvec_multiple_intervals() {
     // RUSTSEC-2018-0003: [0.3.2,0.3.4) [0.4.0-0,0.4.5) [0.5.0-0,0.5.1) [0.6.0-0,0.6.3)
