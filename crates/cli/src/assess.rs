@@ -601,8 +601,16 @@ pub async fn assess(store: &Store, command: AssessCommand) -> Result<ExitCode> {
         } => {
             check_workspace(store, &workspace).await?;
             if let ReportFormatArg::Docx = format {
-                // The DOCX report comes from the report crate, which this build does not include.
-                bail!("DOCX reports are not available in this build of sanso; use --format xlsx");
+                // The same input and document as the web UI's and the API's DOCX download.
+                let ws = store.get_workspace(&workspace).await?;
+                let input =
+                    sanso_server::api::reports::report_input(store, &ws, &assessment, lang.lang())
+                        .await
+                        .with_context(|| format!("assessment {assessment}"))?;
+                let bytes = sanso_report::assessment_docx(&input, lang.lang())?;
+                write_output(Some(&output), &bytes)?;
+                println!("wrote {}", output.display());
+                return Ok(ExitCode::SUCCESS);
             }
             let (record, catalog) = store
                 .assessment_with_catalog(&workspace, &assessment)

@@ -126,6 +126,8 @@ pub struct Store {
     data_dir: PathBuf,
     /// The loaded OSV matcher, shared by scans until the advisories change (see `vulns`).
     osv_cache: vulns::OsvCache,
+    /// Recently scanned versions' parsed packages, while their SBOMs are unchanged (see `vulns`).
+    version_cache: vulns::VersionCache,
 }
 
 impl Store {
@@ -181,6 +183,7 @@ impl Store {
             blobs,
             data_dir: config.data_dir.clone(),
             osv_cache: vulns::OsvCache::default(),
+            version_cache: vulns::VersionCache::default(),
         })
     }
 

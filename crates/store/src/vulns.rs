@@ -286,6 +286,46 @@ impl Store {
         version_id: &str,
     ) -> Result<ScanReport> {
         self.get_version(workspace_id, version_id).await?;
+        let packages = self.version_packages(workspace_id, version_id).await?;
+        let db = self.osv_database().await?;
+        tokio::task::spawn_blocking(move || {
+            let mut report = scan(&packages.packages, &db, &VexSet::new());
+            if packages.without_purl > 0 {
+                report.warnings.push(format!(
+                    "{} components have no package URL and were not matched",
+                    packages.without_purl
+                ));
+            }
+            if let Some(first) = packages.unusable.first() {
+                report.warnings.push(format!(
+                    "{} package URLs could not be matched (first: {first})",
+                    packages.unusable.len()
+                ));
+            }
+            report
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("scan stopped: {e}")))
+    }
+
+    /// The version's distinct packages, from the cache while its set of SBOMs is unchanged (stored
+    /// components never change; an SBOM is only added or deleted), else read and parsed.
+    async fn version_packages(
+        &self,
+        workspace_id: &str,
+        version_id: &str,
+    ) -> Result<Arc<VersionPackages>> {
+        let sboms: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM sboms WHERE workspace_id = $1 AND version_id = $2 ORDER BY ingested_at, id",
+        )
+        .bind(workspace_id)
+        .bind(version_id)
+        .fetch_all(self.pool())
+        .await?;
+        let key = (workspace_id.to_string(), version_id.to_string());
+        if let Some(hit) = self.version_cache.get(&key, &sboms) {
+            return Ok(hit);
+        }
         let rows: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT c.purl, c.bom_ref FROM sbom_components c JOIN sboms s ON s.id = c.sbom_id \
              WHERE s.workspace_id = $1 AND s.version_id = $2 ORDER BY s.ingested_at, s.id, c.seq",
@@ -294,44 +334,96 @@ impl Store {
         .bind(version_id)
         .fetch_all(self.pool())
         .await?;
-        let db = self.osv_database().await?;
-        tokio::task::spawn_blocking(move || {
-            let mut seen = BTreeSet::new();
-            let mut packages = Vec::new();
-            let mut without_purl = 0usize;
-            let mut unusable = Vec::new();
-            for (purl, bom_ref) in rows {
-                let Some(purl) = purl else {
-                    without_purl += 1;
-                    continue;
-                };
-                if !seen.insert(purl.clone()) {
-                    continue;
-                }
-                match PackageRef::from_purl(&purl) {
-                    Ok(p) => packages.push(match bom_ref {
-                        Some(r) => p.with_bom_ref(r),
-                        None => p,
-                    }),
-                    Err(e) => unusable.push(e.to_string()),
-                }
+        let packages = tokio::task::spawn_blocking(move || VersionPackages::from_rows(sboms, rows))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("reading components stopped: {e}")))?;
+        let packages = Arc::new(packages);
+        self.version_cache.put(key, packages.clone());
+        Ok(packages)
+    }
+}
+
+/// What a scan of one product version matches: its distinct package URLs, parsed.
+pub(crate) struct VersionPackages {
+    /// The SBOMs they were read from (the cache key's check).
+    sboms: Vec<String>,
+    packages: Vec<PackageRef>,
+    without_purl: usize,
+    /// Why purls could not be matched.
+    unusable: Vec<String>,
+}
+
+impl VersionPackages {
+    fn from_rows(sboms: Vec<String>, rows: Vec<(Option<String>, Option<String>)>) -> Self {
+        let mut seen = BTreeSet::new();
+        let mut out = VersionPackages {
+            sboms,
+            packages: Vec::new(),
+            without_purl: 0,
+            unusable: Vec::new(),
+        };
+        for (purl, bom_ref) in rows {
+            let Some(purl) = purl else {
+                out.without_purl += 1;
+                continue;
+            };
+            if !seen.insert(purl.clone()) {
+                continue;
             }
-            let mut report = scan(&packages, &db, &VexSet::new());
-            if without_purl > 0 {
-                report.warnings.push(format!(
-                    "{without_purl} components have no package URL and were not matched"
-                ));
+            match PackageRef::from_purl(&purl) {
+                Ok(p) => out.packages.push(match bom_ref {
+                    Some(r) => p.with_bom_ref(r),
+                    None => p,
+                }),
+                Err(e) => out.unusable.push(e.to_string()),
             }
-            if !unusable.is_empty() {
-                report.warnings.push(format!(
-                    "{} package URLs could not be matched (first: {})",
-                    unusable.len(),
-                    unusable[0]
-                ));
+        }
+        out
+    }
+}
+
+/// Versions whose packages are kept; a version of 1,000 components takes about 200 KB.
+const VERSION_CACHE_SIZE: usize = 64;
+
+/// Recently scanned versions' packages, keyed by (workspace, version) and checked against the
+/// version's current SBOM list on every use. The least recently used entry goes first.
+#[derive(Clone, Default)]
+pub(crate) struct VersionCache(Arc<std::sync::Mutex<VersionCacheEntries>>);
+
+#[derive(Default)]
+struct VersionCacheEntries {
+    tick: u64,
+    entries: HashMap<(String, String), (u64, Arc<VersionPackages>)>,
+}
+
+impl VersionCache {
+    fn get(&self, key: &(String, String), sboms: &[String]) -> Option<Arc<VersionPackages>> {
+        // A poisoned lock only means another scan panicked; the map itself is still whole.
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache.tick += 1;
+        let tick = cache.tick;
+        let (used, packages) = cache.entries.get_mut(key)?;
+        if packages.sboms != sboms {
+            return None;
+        }
+        *used = tick;
+        Some(packages.clone())
+    }
+
+    fn put(&self, key: (String, String), packages: Arc<VersionPackages>) {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache.tick += 1;
+        let tick = cache.tick;
+        if cache.entries.len() >= VERSION_CACHE_SIZE && !cache.entries.contains_key(&key) {
+            if let Some(oldest) = cache
+                .entries
+                .iter()
+                .min_by_key(|(_, (used, _))| *used)
+                .map(|(k, _)| k.clone())
+            {
+                cache.entries.remove(&oldest);
             }
-            report
-        })
-        .await
-        .map_err(|e| StoreError::Corrupt(format!("scan stopped: {e}")))
+        }
+        cache.entries.insert(key, (tick, packages));
     }
 }

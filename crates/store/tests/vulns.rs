@@ -203,4 +203,25 @@ async fn osv_import_is_idempotent_and_findings_follow_the_stored_data() {
     )]);
     let s = store.import_osv_zip(&actor, older).await.unwrap();
     assert_eq!((s.added, s.updated, s.unchanged), (0, 0, 1));
+
+    // The version's packages are cached between scans, but a new SBOM is seen at once, and so
+    // is its deletion.
+    let extra = br#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+      {"type":"library","name":"smallvec","version":"0.6.2","purl":"pkg:cargo/smallvec@0.6.2"}]}"#;
+    let added = store
+        .ingest_sbom(&actor, &ws, &v.id, extra.to_vec(), "extra.json")
+        .await
+        .unwrap();
+    let has_old_smallvec = |r: &sanso_vuln::ScanReport| {
+        r.findings
+            .iter()
+            .any(|f| f.component_purl.as_deref() == Some("pkg:cargo/smallvec@0.6.2"))
+    };
+    let report = store.version_findings(&ws, &v.id).await.unwrap();
+    assert_eq!(report.components_scanned, 4);
+    assert!(has_old_smallvec(&report));
+    store.delete_sbom(&actor, &ws, &added.id).await.unwrap();
+    let report = store.version_findings(&ws, &v.id).await.unwrap();
+    assert_eq!(report.components_scanned, 3);
+    assert!(!has_old_smallvec(&report));
 }

@@ -174,9 +174,74 @@ pub fn scan_with(
         product: options.product.clone(),
         ..ScanReport::default()
     };
-    for (index, package) in packages.iter().enumerate() {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(packages.len() / PACKAGES_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        scan_part(
+            packages,
+            0,
+            db,
+            options,
+            &mut report.findings,
+            &mut report.warnings,
+        );
+    } else {
+        // Large SBOMs are matched on every core; parts are joined in order, so the findings
+        // come in the same order as from a sequential scan (repeated warnings are dropped).
+        let part = packages.len().div_ceil(threads);
+        let results: Vec<(Vec<Finding>, Vec<String>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = packages
+                .chunks(part)
+                .enumerate()
+                .map(|(i, chunk)| {
+                    scope.spawn(move || {
+                        let (mut findings, mut warnings) = (Vec::new(), Vec::new());
+                        scan_part(chunk, i * part, db, options, &mut findings, &mut warnings);
+                        (findings, warnings)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for (findings, warnings) in results {
+            report.findings.extend(findings);
+            for w in warnings {
+                if !report.warnings.contains(&w) {
+                    report.warnings.push(w);
+                }
+            }
+        }
+    }
+    report.apply_vex(vex);
+    report
+}
+
+/// Below this many packages per thread a scan stays on one thread (spawning costs more).
+const PACKAGES_PER_THREAD: usize = 250;
+
+/// Matches `packages` (the first at index `offset` of the whole scan), appending findings and
+/// new warnings.
+fn scan_part(
+    packages: &[PackageRef],
+    offset: usize,
+    db: &OsvDatabase,
+    options: &ScanOptions,
+    out: &mut Vec<Finding>,
+    warnings: &mut Vec<String>,
+) {
+    for (local, package) in packages.iter().enumerate() {
+        let index = offset + local;
         if sanso_pkgver::version::Ecosystem::from_osv_name(&package.ecosystem).is_none() {
-            report.warnings.push(format!(
+            warnings.push(format!(
                 "{}: ecosystem {:?} has no known version ordering; only SEMVER ranges and listed versions are checked",
                 package.label(),
                 package.ecosystem
@@ -190,8 +255,8 @@ pub fn scan_with(
         );
         for w in matched.warnings {
             // One bad event in an advisory would otherwise repeat for every scanned version.
-            if !report.warnings.contains(&w) {
-                report.warnings.push(w);
+            if !warnings.contains(&w) {
+                warnings.push(w);
             }
         }
         let mut findings: Vec<Finding> = Vec::new();
@@ -276,10 +341,8 @@ pub fn scan_with(
                 crate::aliases::canonical_order(&a.vulnerability_id, &b.vulnerability_id)
             })
         });
-        report.findings.extend(findings);
+        out.extend(findings);
     }
-    report.apply_vex(vex);
-    report
 }
 
 impl ScanReport {

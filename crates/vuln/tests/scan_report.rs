@@ -292,3 +292,38 @@ fn portfolio_rematch_over_real_advisories() {
     assert_eq!(portfolio.stats().sboms, 1);
     assert!(!portfolio.remove_sbom(99));
 }
+
+/// A large scan is matched on several threads; its findings, their order and component indexes
+/// are those of scanning the same packages in small (single-threaded) parts.
+#[test]
+fn a_parallel_scan_equals_the_sequential_one() {
+    let db = full_db();
+    let mut names: Vec<(String, String)> = db
+        .advisories()
+        .filter_map(|a| a.affected.first()?.package.as_ref())
+        .map(|p| (p.ecosystem.clone(), p.name.clone()))
+        .collect();
+    names.sort();
+    names.dedup();
+    let packages: Vec<PackageRef> = names
+        .iter()
+        .take(1200)
+        .enumerate()
+        .map(|(i, (eco, name))| PackageRef::new(eco, name, ["0.1.0", "1.0.0", "0.0.1"][i % 3]))
+        .collect();
+    assert_eq!(packages.len(), 1200);
+    let whole = scan(&packages, &db, &VexSet::new());
+    let mut parts = Vec::new();
+    for (i, chunk) in packages.chunks(100).enumerate() {
+        for mut f in scan(chunk, &db, &VexSet::new()).findings {
+            f.component_index += i * 100;
+            parts.push(f);
+        }
+    }
+    println!(
+        "parallel scan: {} findings, as in 12 sequential parts",
+        whole.findings.len()
+    );
+    assert!(whole.findings.len() > 1000);
+    assert_eq!(whole.findings, parts);
+}

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use sanso_catalog::Lang;
 use sanso_store::assessments::AssessmentState;
-use sanso_store::Workspace;
+use sanso_store::{Store, Workspace};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
@@ -49,18 +49,15 @@ pub(crate) fn state_label(state: AssessmentState, lang: Lang) -> &'static str {
 
 /// Everything a report of assessment `id` needs, read from the store (404 for another
 /// workspace's id).
-pub(crate) async fn report_input(
-    state: &SharedState,
+pub async fn report_input(
+    store: &Store,
     workspace: &Workspace,
     id: &str,
     lang: Lang,
-) -> Result<sanso_report::ReportInput, ApiError> {
-    let (record, catalog) = state
-        .store
-        .assessment_with_catalog(&workspace.id, id)
-        .await?;
+) -> sanso_store::Result<sanso_report::ReportInput> {
+    let (record, catalog) = store.assessment_with_catalog(&workspace.id, id).await?;
     let target = match &record.target_node_id {
-        Some(node) => match state.store.get_node(&workspace.id, node).await {
+        Some(node) => match store.get_node(&workspace.id, node).await {
             Ok(n) => format!("{} / {}", workspace.name, n.name),
             // The node may have been deleted since; the assessment still names it.
             Err(_) => format!("{} / {node}", workspace.name),
@@ -121,7 +118,7 @@ pub async fn assessment_docx(
 ) -> Result<Response, ApiError> {
     let lang = report_lang(q.lang.as_deref())?;
     let (workspace, _) = workspace_access(&state, &p, &ws).await?;
-    let input = report_input(&state, &workspace, &id, lang).await?;
+    let input = report_input(&state.store, &workspace, &id, lang).await?;
     let bytes = sanso_report::assessment_docx(&input, lang).map_err(report_error)?;
     let file = format!(
         "report-{}-{}.docx",

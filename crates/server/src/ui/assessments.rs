@@ -1092,7 +1092,7 @@ async fn dashboard(
 ) -> UiResult {
     let (_, workspace_row, _) = workspace(&state, &ui, &ws).await?;
     let lang = clang(&ui);
-    let input = report_input(&state, &workspace_row, &id, lang).await?;
+    let input = report_input(&state.store, &workspace_row, &id, lang).await?;
     let analysis = sanso_report::analyse(&input).map_err(report_error)?;
     Ok(ui.page(
         &format!("{} — {}", input.title, ui.t("as.dashboard")),
