@@ -313,7 +313,7 @@ fn parse_files_parallel(
         let parsed = read_and_parse(path);
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         // Every 64th file is often enough for a bar and keeps the callback off the hot path.
-        if n % 64 == 0 || n == files.len() {
+        if n.is_multiple_of(64) || n == files.len() {
             progress(n, files.len());
         }
         parsed
