@@ -4,7 +4,8 @@
 //! the body with the webhook's secret>`, with `X-Sanso-Event` and `X-Sanso-Delivery` headers so a
 //! receiver can verify and de-duplicate. A 2xx answer is delivered; anything else (or no answer
 //! within the timeout) is retried with the store's backoff until it is given up as `failed`. The
-//! worker polls, so deliveries queued by another instance or before a restart are sent too.
+//! worker polls, so deliveries queued by another instance or before a restart are sent too; each
+//! delivery is claimed by one instance only (see `Store::claim_due_deliveries`).
 
 use std::time::Duration;
 
@@ -12,6 +13,10 @@ use hmac::{Hmac, Mac};
 use sanso_store::webhooks::{AttemptOutcome, DueDelivery};
 use sanso_store::Store;
 use sha2::Sha256;
+
+/// Deliveries claimed at a time: at the 10 s timeout each, a batch is sent well within the
+/// store's claim lease, so no other instance takes one over while it is still being sent.
+const CLAIM_BATCH: i64 = 5;
 
 /// How often the queue is looked at when idle.
 const POLL: Duration = Duration::from_millis(500);
@@ -45,7 +50,7 @@ pub async fn run(store: Store, mut stop: tokio::sync::watch::Receiver<bool>) {
         if *stop.borrow() {
             return;
         }
-        let sent = match store.due_deliveries(50).await {
+        let sent = match store.claim_due_deliveries(CLAIM_BATCH).await {
             Ok(due) => {
                 let n = due.len();
                 for delivery in due {

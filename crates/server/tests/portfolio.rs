@@ -219,6 +219,28 @@ async fn new_advisory_finds_affected_versions_in_every_workspace_and_notifies() 
         .unwrap();
     assert_eq!(list_b.as_array().unwrap().len(), 1);
     assert_eq!(list_b[0]["version_id"], hit_b);
+    // The software overview lists it too, linked to the product version.
+    let web = common::sign_in(&server, "a@example.com", "a long password").await;
+    let overview = web
+        .get(server.url(&format!("/w/{ws_a}/software")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let section = &overview[overview
+        .find("id=\"portfolio-findings\"")
+        .expect("the table")..];
+    assert!(section.contains("RUSTSEC-2021-0003"), "{section:.600}");
+    assert!(
+        section.contains(&format!("/w/{ws_a}/software/versions/{hit_a}")),
+        "{section:.600}"
+    );
+    assert!(
+        !overview.contains(&hit_b),
+        "another workspace's finding is not shown"
+    );
 
     // The same archive again: nothing new, nothing queued.
     let again: Value = admin

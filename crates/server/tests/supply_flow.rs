@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 
 use calamine::{Reader, Xlsx};
-use common::{browser_client, csrf_of, TestServer};
+use common::{browser_client, csrf_of, sign_in, TestServer};
 use sanso_catalog::{Answer, AnswerStatus, CriterionResult};
 use serde_json::{json, Value};
 
@@ -953,32 +953,6 @@ async fn cycles_deleted_suppliers_and_bad_requests_are_refused_whole() {
         .await;
     assert_eq!(s, 404);
     server.stop().await;
-}
-
-async fn sign_in(server: &TestServer, email: &str, password: &str) -> reqwest::Client {
-    let web = browser_client();
-    let page = web
-        .get(server.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&page);
-    let r = web
-        .post(server.url("/login"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    web
 }
 
 async fn page(web: &reqwest::Client, server: &TestServer, path: &str) -> (u16, String) {

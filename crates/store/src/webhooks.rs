@@ -24,6 +24,9 @@ pub const EVENT_FINDING_WITHDRAWN: &str = "finding.withdrawn";
 /// Events a webhook may subscribe to.
 pub const EVENTS: &[&str] = &[EVENT_FINDING_NEW, EVENT_FINDING_WITHDRAWN];
 
+/// How long a claimed delivery is left to the worker that claimed it (longer than its HTTP timeout).
+pub const CLAIM_LEASE_SECONDS: i64 = 120;
+
 /// Attempts before a delivery is given up as `failed`.
 pub const MAX_ATTEMPTS: i64 = 6;
 
@@ -372,12 +375,17 @@ impl Store {
         rows.iter().map(delivery_from_row).collect()
     }
 
-    /// Deliveries whose next attempt is due (any workspace), oldest first. The worker is the only
-    /// caller; one worker per installation is assumed.
-    pub async fn due_deliveries(&self, limit: i64) -> Result<Vec<DueDelivery>> {
+    /// Claims up to `limit` deliveries whose next attempt is due (any workspace), oldest first.
+    ///
+    /// Several instances may run the worker against one PostgreSQL database, so each delivery is
+    /// claimed with a conditional update that only one of them can win: it moves the next attempt
+    /// [`CLAIM_LEASE_SECONDS`] ahead, and [`Store::record_attempt`] then sets the real outcome. A
+    /// worker that dies while sending leaves the delivery to be retried when the lease runs out
+    /// (delivery is at least once; receivers de-duplicate by the `X-Sanso-Delivery` id).
+    pub async fn claim_due_deliveries(&self, limit: i64) -> Result<Vec<DueDelivery>> {
         let rows = sqlx::query(
-            "SELECT d.id, d.event, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d \
-             JOIN webhooks w ON w.id = d.webhook_id \
+            "SELECT d.id, d.event, d.payload, d.attempts, d.next_attempt_at, w.url, w.secret \
+             FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
              WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND w.active = 1 \
              ORDER BY d.next_attempt_at, d.id LIMIT $2",
         )
@@ -385,18 +393,33 @@ impl Store {
         .bind(limit.clamp(1, 1000))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(DueDelivery {
-                    id: text(row, "id")?,
+        let lease = timestamp_in(CLAIM_LEASE_SECONDS);
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id = text(row, "id")?;
+            let won = sqlx::query(
+                "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+                 WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3",
+            )
+            .bind(&lease)
+            .bind(&id)
+            .bind(text(row, "next_attempt_at")?)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+                == 1;
+            if won {
+                claimed.push(DueDelivery {
+                    id,
                     url: text(row, "url")?,
                     secret: text(row, "secret")?,
                     event: text(row, "event")?,
                     payload: text(row, "payload")?,
                     attempts: int(row, "attempts")?,
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        Ok(claimed)
     }
 
     /// Records one attempt: delivered, retried later with backoff, or failed for good. A delivery

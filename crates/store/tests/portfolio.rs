@@ -212,3 +212,51 @@ async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
         3
     );
 }
+
+/// Two workers (two instances on one database) never claim the same delivery, and a claimed
+/// delivery is not handed out again while its lease runs.
+#[tokio::test]
+async fn each_due_delivery_is_claimed_once() {
+    let inst = TestInstallation::new().await;
+    let store = Store::open(&inst.config).await.unwrap();
+    let actor = Actor::cli();
+    let (_, ws) = store
+        .create_first_admin(&actor, "a@example.com", "A", "a long password", "Maker")
+        .await
+        .unwrap();
+    for i in 0..6 {
+        version_with(&store, &ws.id, &format!("P{i}"), "pkg:cargo/smallvec@1.2.0").await;
+    }
+    store
+        .create_webhook(
+            &actor,
+            &ws.id,
+            WebhookInput {
+                url: "http://127.0.0.1:9/hook".into(),
+                secret: None,
+                events: None,
+            },
+        )
+        .await
+        .unwrap();
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-01-01T00:00:00Z", "1.6.1", false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.portfolio.webhook_deliveries, 6);
+    let other = Store::open(&inst.config).await.unwrap();
+    let (a, b) = tokio::join!(store.claim_due_deliveries(4), other.claim_due_deliveries(4));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut ids: Vec<&str> = a.iter().chain(b.iter()).map(|d| d.id.as_str()).collect();
+    let claimed = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), claimed, "no delivery claimed twice");
+    assert!(claimed >= 4, "{claimed}");
+    let rest = store.claim_due_deliveries(10).await.unwrap();
+    assert_eq!(claimed + rest.len(), 6);
+    assert!(store.claim_due_deliveries(10).await.unwrap().is_empty());
+}

@@ -40,6 +40,9 @@ pub fn routes() -> Router<SharedState> {
         )
 }
 
+/// Findings of newly arrived advisories shown on the overview, newest first.
+const RECENT_PORTFOLIO_FINDINGS: i64 = 50;
+
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -81,6 +84,10 @@ async fn overview(State(state): State<SharedState>, ui: Ui, Path(ws): Path<Strin
     let dash = state.store.findings_dashboard(&ws).await?;
     let products = state.store.list_products(&ws).await?;
     let docs = state.store.list_vex_documents(&ws).await?;
+    let arrived = state
+        .store
+        .list_portfolio_findings(&ws, true, 0, RECENT_PORTFOLIO_FINDINGS)
+        .await?;
     let suppliers: Vec<LabelCount> = dash
         .by_supplier
         .iter()
@@ -116,6 +123,30 @@ async fn overview(State(state): State<SharedState>, ui: Ui, Path(ws): Path<Strin
                 (bar_chart("chart-product", &dash.by_product, "#2563eb", ui.t("sw.none")))
                 h3 { (ui.t("sw.by_supplier")) }
                 (bar_chart("chart-supplier", &suppliers, "#059669", ui.t("sw.none")))
+            }
+            section #portfolio {
+                h2 { (ui.t("sw.portfolio")) }
+                p.muted { (ui.t("sw.portfolio_help")) }
+                @if arrived.is_empty() { p.muted { (ui.t("sw.portfolio_none")) } } @else {
+                    table #portfolio-findings {
+                        tr { th { (ui.t("sw.found_at")) } th { (ui.t("sw.advisory")) } th { (ui.t("sw.product")) } th { (ui.t("sw.component")) } th { (ui.t("sw.reason")) } th { (ui.t("sw.state")) } }
+                        @for f in &arrived {
+                            tr class=[f.withdrawn_at.as_ref().map(|_| "withdrawn")] {
+                                td { (f.found_at) }
+                                td { (f.advisory_id) }
+                                td { a href={ "/w/" (ws) "/software/versions/" (f.version_id) } { (f.product_name) " " (f.version) } }
+                                td { code { (f.purl) } }
+                                td { (f.reason) }
+                                td {
+                                    @match &f.withdrawn_at {
+                                        Some(at) => { (ui.t("sw.withdrawn_at")) " " (at) }
+                                        None => { (ui.t("sw.open_finding")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             section #products {
                 h2 { (ui.t("sw.products")) }
@@ -560,6 +591,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("sw.by_supplier", "Open findings by component supplier", "コンポーネント供給者別の未対応件数"),
     ("sw.unknown_supplier", "(supplier not stated)", "(供給者の記載なし)"),
     ("sw.none", "Nothing to show.", "表示する項目はありません。"),
+    ("sw.portfolio", "Newly arrived advisories", "新たに届いた脆弱性情報"),
+    ("sw.portfolio_help", "Each OSV import checks every product version at once; what it found, and what a later update of the advisory withdrew, is listed here (also sent to webhooks).", "OSV の取り込みごとに全製品バージョンを即時に照合します。見つかったもの、および脆弱性情報の更新で取り下げられたものをここに表示します(Webhook にも通知)。"),
+    ("sw.portfolio_none", "No advisory has hit a product version yet.", "製品バージョンに該当した脆弱性情報はまだありません。"),
+    ("sw.found_at", "Found", "検出日時"),
+    ("sw.advisory", "Advisory", "脆弱性情報"),
+    ("sw.product", "Product version", "製品バージョン"),
+    ("sw.reason", "Why it matched", "該当理由"),
+    ("sw.state", "State", "状態"),
+    ("sw.open_finding", "open", "未対応"),
+    ("sw.withdrawn_at", "withdrawn by an advisory update at", "脆弱性情報の更新により取り下げ:"),
     ("sw.products", "Products", "製品"),
     ("sw.no_products", "No products yet.", "製品はまだありません。"),
     ("sw.product_name", "Product name", "製品名"),

@@ -118,3 +118,30 @@ pub fn csrf_of(html: &str) -> String {
     let start = html.find(marker).expect("page has a CSRF field") + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
+
+/// A browser-like client signed in through the login form.
+pub async fn sign_in(server: &TestServer, email: &str, password: &str) -> reqwest::Client {
+    let web = browser_client();
+    let page = web
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let r = web
+        .post(server.url("/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    web
+}
