@@ -260,3 +260,76 @@ async fn each_due_delivery_is_claimed_once() {
     assert_eq!(claimed + rest.len(), 6);
     assert!(store.claim_due_deliveries(10).await.unwrap().is_empty());
 }
+
+/// A backup taken after portfolio findings, withdrawals and webhook deliveries restores all of
+/// them, with the same row counts in every table.
+#[tokio::test]
+async fn portfolio_findings_and_webhooks_survive_backup_and_restore() {
+    let inst = TestInstallation::new().await;
+    let store = Store::open(&inst.config).await.unwrap();
+    let actor = Actor::cli();
+    let (_, ws) = store
+        .create_first_admin(&actor, "a@example.com", "A", "a long password", "Maker")
+        .await
+        .unwrap();
+    version_with(&store, &ws.id, "Gateway", "pkg:cargo/smallvec@1.6.0").await;
+    version_with(&store, &ws.id, "Sensor", "pkg:cargo/smallvec@1.2.0").await;
+    let hook = store
+        .create_webhook(
+            &actor,
+            &ws.id,
+            WebhookInput {
+                url: "http://127.0.0.1:9/hook".into(),
+                secret: None,
+                events: None,
+            },
+        )
+        .await
+        .unwrap();
+    for (modified, fixed) in [
+        ("2026-01-01T00:00:00Z", "1.6.1"),
+        ("2026-02-01T00:00:00Z", "1.5.0"),
+    ] {
+        store
+            .import_osv_zip(&actor, archive(advisory(modified, fixed, false)))
+            .await
+            .unwrap();
+    }
+    let archive_path = inst.dir.path().join("backup.tar.gz");
+    let manifest = store.backup_to(&archive_path, &|_, _| {}).await.unwrap();
+    assert_eq!(manifest.tables["portfolio_findings"], 2);
+    assert_eq!(manifest.tables["webhook_deliveries"], 3);
+
+    let target = TestInstallation::sibling().await;
+    Store::restore(&archive_path, &target.config).await.unwrap();
+    let restored = Store::open(&target.config).await.unwrap();
+    assert_eq!(
+        restored
+            .list_portfolio_findings(&ws.id, true, 0, 100)
+            .await
+            .unwrap(),
+        store
+            .list_portfolio_findings(&ws.id, true, 0, 100)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        restored
+            .list_deliveries(&ws.id, &hook.webhook.id)
+            .await
+            .unwrap(),
+        store
+            .list_deliveries(&ws.id, &hook.webhook.id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(restored.osv_advisory_count().await.unwrap(), 1);
+    let again = restored
+        .backup_to(&target.dir.path().join("again.tar.gz"), &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        again.tables, manifest.tables,
+        "every table has the same rows"
+    );
+}
