@@ -5,8 +5,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use sanso_store::software::{ProductInput, VersionInput};
-use sanso_store::testing::TestInstallation;
+use sanso_store::testing::{version_with_purls, TestInstallation};
 use sanso_store::{Actor, Store};
 
 fn sanso(inst: &TestInstallation, args: &[&str]) -> Output {
@@ -17,41 +16,6 @@ fn sanso(inst: &TestInstallation, args: &[&str]) -> Output {
         None => cmd.env_remove("SANSO_DATABASE_URL"),
     };
     cmd.args(args).output().expect("run sanso")
-}
-
-async fn version_with(store: &Store, ws: &str, product: &str, purl: &str) -> String {
-    let actor = Actor::cli();
-    let p = store
-        .create_product(
-            &actor,
-            ws,
-            ProductInput {
-                name: product.into(),
-                description: String::new(),
-                node_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    let v = store
-        .create_version(
-            &actor,
-            ws,
-            &p.id,
-            VersionInput {
-                version: "1".into(),
-            },
-        )
-        .await
-        .unwrap();
-    let bom = format!(
-        r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{{"type":"library","name":"x","version":"1","purl":"{purl}"}}]}}"#
-    );
-    store
-        .ingest_sbom(&actor, ws, &v.id, bom.into_bytes(), "bom.json")
-        .await
-        .unwrap();
-    v.id
 }
 
 #[tokio::test]
@@ -69,8 +33,9 @@ async fn osv_import_records_portfolio_findings() {
             )
             .await
             .unwrap();
-        let hit = version_with(&store, &ws.id, "Gateway", "pkg:cargo/smallvec@1.6.0").await;
-        version_with(&store, &ws.id, "Sensor", "pkg:cargo/smallvec@1.6.1").await;
+        let hit =
+            version_with_purls(&store, &ws.id, "Gateway", &["pkg:cargo/smallvec@1.6.0"]).await;
+        version_with_purls(&store, &ws.id, "Sensor", &["pkg:cargo/smallvec@1.6.1"]).await;
         store.close().await;
         (ws.id, hit)
     };

@@ -137,3 +137,58 @@ mod tests {
         );
     }
 }
+
+/// A new product of `workspace_id` with version "1" holding one CycloneDX SBOM of the given
+/// package URLs; returns the version's id. Panics on any failure (test setup).
+pub async fn version_with_purls(
+    store: &crate::Store,
+    workspace_id: &str,
+    product: &str,
+    purls: &[&str],
+) -> String {
+    use crate::software::{ProductInput, VersionInput};
+    let actor = crate::Actor::cli();
+    let p = store
+        .create_product(
+            &actor,
+            workspace_id,
+            ProductInput {
+                name: product.into(),
+                description: String::new(),
+                node_id: None,
+            },
+        )
+        .await
+        .expect("create product");
+    let v = store
+        .create_version(
+            &actor,
+            workspace_id,
+            &p.id,
+            VersionInput {
+                version: "1".into(),
+            },
+        )
+        .await
+        .expect("create version");
+    let components: Vec<serde_json::Value> = purls
+        .iter()
+        .enumerate()
+        .map(|(i, purl)| {
+            serde_json::json!({"type": "library", "name": format!("c{i}"), "version": "x", "purl": purl})
+        })
+        .collect();
+    let bom = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "components": components});
+    store
+        .ingest_sbom(
+            &actor,
+            workspace_id,
+            &v.id,
+            bom.to_string().into_bytes(),
+            "bom.json",
+        )
+        .await
+        .expect("ingest SBOM");
+    v.id
+}

@@ -3,8 +3,7 @@
 //! time, and announced to webhooks), widening it again reopens the same finding, and a withdrawn
 //! advisory withdraws all of its findings.
 
-use sanso_store::software::{ProductInput, VersionInput};
-use sanso_store::testing::TestInstallation;
+use sanso_store::testing::{version_with_purls, TestInstallation};
 use sanso_store::webhooks::WebhookInput;
 use sanso_store::{Actor, Store};
 
@@ -43,52 +42,19 @@ fn archive(advisory: Vec<u8>) -> Vec<u8> {
     out.into_inner()
 }
 
-async fn version_with(store: &Store, ws: &str, product: &str, purl: &str) -> String {
-    let actor = Actor::cli();
-    let p = store
-        .create_product(
-            &actor,
-            ws,
-            ProductInput {
-                name: product.into(),
-                description: String::new(),
-                node_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    let v = store
-        .create_version(
-            &actor,
-            ws,
-            &p.id,
-            VersionInput {
-                version: "1".into(),
-            },
-        )
-        .await
-        .unwrap();
-    let bom = format!(
-        r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{{"type":"library","name":"smallvec","version":"x","purl":"{purl}"}}]}}"#
-    );
-    store
-        .ingest_sbom(&actor, ws, &v.id, bom.into_bytes(), "bom.json")
-        .await
-        .unwrap();
-    v.id
-}
-
-#[tokio::test]
-async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
-    let inst = TestInstallation::new().await;
+/// An installation with a workspace, `products` versions holding the given purls, and a webhook
+/// (to a port nothing listens on) subscribed to every event.
+async fn setup(inst: &TestInstallation, purls: &[&str]) -> (Store, String, Vec<String>, String) {
     let store = Store::open(&inst.config).await.unwrap();
     let actor = Actor::cli();
     let (_, ws) = store
         .create_first_admin(&actor, "a@example.com", "A", "a long password", "Maker")
         .await
         .unwrap();
-    let old = version_with(&store, &ws.id, "Gateway", "pkg:cargo/smallvec@1.6.0").await;
-    let new = version_with(&store, &ws.id, "Sensor", "pkg:cargo/smallvec@1.2.0").await;
+    let mut versions = Vec::new();
+    for (i, purl) in purls.iter().enumerate() {
+        versions.push(version_with_purls(&store, &ws.id, &format!("P{i}"), &[purl]).await);
+    }
     let hook = store
         .create_webhook(
             &actor,
@@ -101,9 +67,22 @@ async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
         )
         .await
         .unwrap();
+    (store, ws.id, versions, hook.webhook.id)
+}
+
+#[tokio::test]
+async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
+    let inst = TestInstallation::new().await;
+    let (store, ws, versions, hook) = setup(
+        &inst,
+        &["pkg:cargo/smallvec@1.6.0", "pkg:cargo/smallvec@1.2.0"],
+    )
+    .await;
+    let (old, new) = (versions[0].clone(), versions[1].clone());
+    let actor = Actor::cli();
     let open = |include_withdrawn| {
         let store = store.clone();
-        let ws = ws.id.clone();
+        let ws = ws.clone();
         async move {
             store
                 .list_portfolio_findings(&ws, include_withdrawn, 0, 100)
@@ -147,10 +126,7 @@ async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
     let all = open(true).await;
     let withdrawn = all.iter().find(|f| f.id == gateway_finding).unwrap();
     assert!(withdrawn.withdrawn_at.is_some(), "{withdrawn:?}");
-    let deliveries = store
-        .list_deliveries(&ws.id, &hook.webhook.id)
-        .await
-        .unwrap();
+    let deliveries = store.list_deliveries(&ws, &hook).await.unwrap();
     let events: Vec<&str> = deliveries.iter().map(|d| d.event.as_str()).collect();
     assert_eq!(
         events.iter().filter(|e| **e == "finding.withdrawn").count(),
@@ -200,10 +176,7 @@ async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
     assert_eq!(s.portfolio.withdrawn_findings, 2, "{s:?}");
     assert!(open(false).await.is_empty());
     assert_eq!(open(true).await.len(), 2);
-    let deliveries = store
-        .list_deliveries(&ws.id, &hook.webhook.id)
-        .await
-        .unwrap();
+    let deliveries = store.list_deliveries(&ws, &hook).await.unwrap();
     assert_eq!(
         deliveries
             .iter()
@@ -218,27 +191,8 @@ async fn advisory_updates_withdraw_and_reopen_portfolio_findings() {
 #[tokio::test]
 async fn each_due_delivery_is_claimed_once() {
     let inst = TestInstallation::new().await;
-    let store = Store::open(&inst.config).await.unwrap();
+    let (store, _, _, _) = setup(&inst, &["pkg:cargo/smallvec@1.2.0"; 6]).await;
     let actor = Actor::cli();
-    let (_, ws) = store
-        .create_first_admin(&actor, "a@example.com", "A", "a long password", "Maker")
-        .await
-        .unwrap();
-    for i in 0..6 {
-        version_with(&store, &ws.id, &format!("P{i}"), "pkg:cargo/smallvec@1.2.0").await;
-    }
-    store
-        .create_webhook(
-            &actor,
-            &ws.id,
-            WebhookInput {
-                url: "http://127.0.0.1:9/hook".into(),
-                secret: None,
-                events: None,
-            },
-        )
-        .await
-        .unwrap();
     let s = store
         .import_osv_zip(
             &actor,
@@ -266,26 +220,12 @@ async fn each_due_delivery_is_claimed_once() {
 #[tokio::test]
 async fn portfolio_findings_and_webhooks_survive_backup_and_restore() {
     let inst = TestInstallation::new().await;
-    let store = Store::open(&inst.config).await.unwrap();
+    let (store, ws, _, hook) = setup(
+        &inst,
+        &["pkg:cargo/smallvec@1.6.0", "pkg:cargo/smallvec@1.2.0"],
+    )
+    .await;
     let actor = Actor::cli();
-    let (_, ws) = store
-        .create_first_admin(&actor, "a@example.com", "A", "a long password", "Maker")
-        .await
-        .unwrap();
-    version_with(&store, &ws.id, "Gateway", "pkg:cargo/smallvec@1.6.0").await;
-    version_with(&store, &ws.id, "Sensor", "pkg:cargo/smallvec@1.2.0").await;
-    let hook = store
-        .create_webhook(
-            &actor,
-            &ws.id,
-            WebhookInput {
-                url: "http://127.0.0.1:9/hook".into(),
-                secret: None,
-                events: None,
-            },
-        )
-        .await
-        .unwrap();
     for (modified, fixed) in [
         ("2026-01-01T00:00:00Z", "1.6.1"),
         ("2026-02-01T00:00:00Z", "1.5.0"),
@@ -305,23 +245,17 @@ async fn portfolio_findings_and_webhooks_survive_backup_and_restore() {
     let restored = Store::open(&target.config).await.unwrap();
     assert_eq!(
         restored
-            .list_portfolio_findings(&ws.id, true, 0, 100)
+            .list_portfolio_findings(&ws, true, 0, 100)
             .await
             .unwrap(),
         store
-            .list_portfolio_findings(&ws.id, true, 0, 100)
+            .list_portfolio_findings(&ws, true, 0, 100)
             .await
             .unwrap()
     );
     assert_eq!(
-        restored
-            .list_deliveries(&ws.id, &hook.webhook.id)
-            .await
-            .unwrap(),
-        store
-            .list_deliveries(&ws.id, &hook.webhook.id)
-            .await
-            .unwrap()
+        restored.list_deliveries(&ws, &hook).await.unwrap(),
+        store.list_deliveries(&ws, &hook).await.unwrap()
     );
     assert_eq!(restored.osv_advisory_count().await.unwrap(), 1);
     let again = restored
