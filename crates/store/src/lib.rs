@@ -160,8 +160,10 @@ impl Store {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // Foreign keys are off by default in SQLite; a busy writer makes others wait, not fail.
+                        // The wait outlasts the longest write (a 300,000-component SBOM is stored in one
+                        // transaction of about 10 s) and stays under the 60 s request timeout.
                         conn.execute(sqlx::raw_sql(
-                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;",
                         ))
                         .await?;
                     }
