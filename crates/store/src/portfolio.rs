@@ -14,7 +14,8 @@
 //! A finding is kept once per vulnerability: when one of the advisory's aliases already produced a
 //! finding for the same version and component, no second one is stored. An updated advisory that
 //! no longer affects a component (narrowed range, or withdrawn) marks its earlier finding
-//! withdrawn and queues `finding.withdrawn`; the row stays, so the history is not lost.
+//! withdrawn and queues `finding.withdrawn`; the row stays, so the history is not lost. When a
+//! stored alias advisory still affects the component, the finding stays open, credited to it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -27,6 +28,10 @@ use crate::rows::{opt_text, text};
 use crate::tx::{snapshot, WriteTx};
 use crate::webhooks::{self, EVENT_FINDING_NEW, EVENT_FINDING_WITHDRAWN};
 use crate::{Actor, Result, Store};
+
+/// A finding moved to an alias advisory: audited, but no webhook event (nothing changed for the
+/// workspace: the vulnerability is still open).
+const CREDITED_TO_ALIAS: &str = "finding.credited_to_alias";
 
 /// Finding rows written per INSERT statement (9 parameters each).
 const FINDING_BATCH: usize = 400;
@@ -300,9 +305,36 @@ pub(crate) async fn record_portfolio_findings(
             q.execute(tx.conn()).await?;
         }
         update.new_findings += rows.len() + reopened.len();
-        for finding in stored.iter().filter(|f| {
-            !f.withdrawn && !still_affected.contains(&(f.version_id.as_str(), f.purl.as_str()))
-        }) {
+        let leaving: Vec<&StoredFinding> = stored
+            .iter()
+            .filter(|f| {
+                !f.withdrawn && !still_affected.contains(&(f.version_id.as_str(), f.purl.as_str()))
+            })
+            .collect();
+        let covered = if leaving.is_empty() {
+            HashMap::new()
+        } else {
+            covered_by_aliases(tx, advisory).await?
+        };
+        for finding in leaving {
+            if let Some(alias) = covered.get(&(finding.version_id.clone(), finding.purl.clone())) {
+                // The vulnerability still affects the component through an alias whose finding
+                // was not stored (one finding per vulnerability): it stays open, credited to it.
+                credit_to_alias(tx, finding, alias).await?;
+                events
+                    .entry(finding.workspace_id.clone())
+                    .or_default()
+                    .push((
+                        CREDITED_TO_ALIAS,
+                        serde_json::json!({
+                            "id": finding.id,
+                            "version_id": finding.version_id,
+                            "purl": finding.purl,
+                            "advisory_id": alias,
+                        }),
+                    ));
+                continue;
+            }
             sqlx::query("UPDATE portfolio_findings SET withdrawn_at = $1 WHERE id = $2")
                 .bind(&now)
                 .bind(&finding.id)
@@ -366,6 +398,7 @@ pub(crate) async fn record_portfolio_findings(
                     "advisory_id": advisory.id,
                     "findings": pick(EVENT_FINDING_NEW),
                     "withdrawn": pick(EVENT_FINDING_WITHDRAWN),
+                    "credited_to_alias": pick(CREDITED_TO_ALIAS),
                 }))),
             )
             .await?;
@@ -373,6 +406,66 @@ pub(crate) async fn record_portfolio_findings(
     }
     update.affected_versions = versions_hit.len();
     Ok(update)
+}
+
+/// (product version, purl) → the stored alias advisory of `advisory` that affects it.
+async fn covered_by_aliases(
+    tx: &mut WriteTx,
+    advisory: &Advisory,
+) -> Result<HashMap<(String, String), String>> {
+    let mut covered = HashMap::new();
+    for id in advisory.all_ids().filter(|id| *id != advisory.id) {
+        let json: Option<String> =
+            sqlx::query_scalar("SELECT json FROM osv_advisories WHERE id = $1")
+                .bind(id)
+                .fetch_optional(tx.conn())
+                .await?;
+        let Some(json) = json else { continue };
+        let alias: Advisory = serde_json::from_str(&json).map_err(|e| {
+            crate::StoreError::Corrupt(format!("osv_advisories row {id} is not an advisory: {e}"))
+        })?;
+        for hit in impact_in(tx.conn(), &alias).await? {
+            covered
+                .entry((hit.version_id, hit.purl))
+                .or_insert_with(|| alias.id.clone());
+        }
+    }
+    Ok(covered)
+}
+
+/// Moves an open finding to the alias advisory that still covers it; when the alias already has
+/// a (withdrawn) row for the same component, that row is reopened and this one closed instead.
+async fn credit_to_alias(tx: &mut WriteTx, finding: &StoredFinding, alias: &str) -> Result<()> {
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM portfolio_findings WHERE advisory_id = $1 AND version_id = $2 AND purl = $3",
+    )
+    .bind(alias)
+    .bind(&finding.version_id)
+    .bind(&finding.purl)
+    .fetch_optional(tx.conn())
+    .await?;
+    match existing {
+        None => {
+            sqlx::query("UPDATE portfolio_findings SET advisory_id = $1 WHERE id = $2")
+                .bind(alias)
+                .bind(&finding.id)
+                .execute(tx.conn())
+                .await?;
+        }
+        Some(other) => {
+            let now = sanso_core::now_timestamp();
+            sqlx::query("UPDATE portfolio_findings SET withdrawn_at = NULL WHERE id = $1")
+                .bind(&other)
+                .execute(tx.conn())
+                .await?;
+            sqlx::query("UPDATE portfolio_findings SET withdrawn_at = $1 WHERE id = $2")
+                .bind(&now)
+                .bind(&finding.id)
+                .execute(tx.conn())
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 impl Store {

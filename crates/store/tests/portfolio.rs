@@ -1,7 +1,7 @@
 //! Portfolio findings follow advisory updates, on the backend chosen by `SANSO_TEST_DATABASE_URL`:
 //! an update that narrows the range withdraws the finding it no longer covers (kept, with its
 //! time, and announced to webhooks), widening it again reopens the same finding, and a withdrawn
-//! advisory withdraws all of its findings.
+//! advisory withdraws all of its findings. A finding an alias advisory still covers stays open.
 
 use sanso_store::testing::{version_with_purls, TestInstallation};
 use sanso_store::webhooks::WebhookInput;
@@ -9,9 +9,20 @@ use sanso_store::{Actor, Store};
 
 /// An advisory on the `smallvec` crate, affected from 0 up to `fixed`.
 fn advisory(modified: &str, fixed: &str, withdrawn: bool) -> Vec<u8> {
+    advisory_as(
+        "SANSO-TEST-0001",
+        "CVE-2099-0001",
+        modified,
+        fixed,
+        withdrawn,
+    )
+}
+
+/// The same vulnerability published under `id`, naming `alias`.
+fn advisory_as(id: &str, alias: &str, modified: &str, fixed: &str, withdrawn: bool) -> Vec<u8> {
     let mut json = serde_json::json!({
-        "id": "SANSO-TEST-0001",
-        "aliases": ["CVE-2099-0001"],
+        "id": id,
+        "aliases": [alias],
         "modified": modified,
         "summary": "test advisory",
         "affected": [{
@@ -265,5 +276,52 @@ async fn portfolio_findings_and_webhooks_survive_backup_and_restore() {
     assert_eq!(
         again.tables, manifest.tables,
         "every table has the same rows"
+    );
+}
+
+/// The same vulnerability under two IDs gives one finding; when the advisory holding it narrows
+/// its range, the alias that still covers the component keeps the finding open.
+#[tokio::test]
+async fn a_finding_an_alias_still_covers_stays_open() {
+    let inst = TestInstallation::new().await;
+    let (store, ws, versions, hook) = setup(&inst, &["pkg:cargo/smallvec@1.6.0"]).await;
+    let actor = Actor::cli();
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-01-01T00:00:00Z", "1.6.1", false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.portfolio.new_findings, 1);
+    let alias = advisory_as(
+        "CVE-2099-0001",
+        "SANSO-TEST-0001",
+        "2026-01-01T00:00:00Z",
+        "1.6.1",
+        false,
+    );
+    let s = store.import_osv_zip(&actor, archive(alias)).await.unwrap();
+    assert_eq!((s.added, s.portfolio.new_findings), (1, 0), "{s:?}");
+
+    let s = store
+        .import_osv_zip(
+            &actor,
+            archive(advisory("2026-02-01T00:00:00Z", "1.5.0", false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.portfolio.withdrawn_findings, 0, "{s:?}");
+    let open = store
+        .list_portfolio_findings(&ws, false, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].version_id, versions[0]);
+    assert_eq!(open[0].advisory_id, "CVE-2099-0001");
+    let deliveries = store.list_deliveries(&ws, &hook).await.unwrap();
+    assert!(
+        deliveries.iter().all(|d| d.event == "finding.new"),
+        "no withdrawal announced"
     );
 }
