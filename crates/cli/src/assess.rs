@@ -599,10 +599,12 @@ pub async fn assess(store: &Store, command: AssessCommand) -> Result<ExitCode> {
             lang,
             output,
         } => {
-            check_workspace(store, &workspace).await?;
             if let ReportFormatArg::Docx = format {
                 // The same input and document as the web UI's and the API's DOCX download.
-                let ws = store.get_workspace(&workspace).await?;
+                let ws = store
+                    .get_workspace(&workspace)
+                    .await
+                    .with_context(|| format!("workspace {workspace}"))?;
                 let input =
                     sanso_server::api::reports::report_input(store, &ws, &assessment, lang.lang())
                         .await
@@ -612,6 +614,7 @@ pub async fn assess(store: &Store, command: AssessCommand) -> Result<ExitCode> {
                 println!("wrote {}", output.display());
                 return Ok(ExitCode::SUCCESS);
             }
+            check_workspace(store, &workspace).await?;
             let (record, catalog) = store
                 .assessment_with_catalog(&workspace, &assessment)
                 .await?;

@@ -858,7 +858,7 @@ impl Store {
         version_id: &str,
     ) -> Result<VersionFindings> {
         let version = self.get_version(workspace_id, version_id).await?;
-        let mut report = self.version_findings(workspace_id, version_id).await?;
+        let mut report = self.scan_version(workspace_id, version_id).await?;
         let (vex, context) = self.vex_for_version(workspace_id, &version).await?;
         report.set_product(Some(context));
         report.apply_vex(&vex);

@@ -57,6 +57,8 @@ pub struct AffectedComponent {
     pub version_id: String,
     pub sbom_id: String,
     pub purl: String,
+    /// The purl's package key (`<OSV ecosystem>/<normalised name>`).
+    pub package_key: String,
     pub component_version: String,
     /// Why it matched (range and the events that bound it).
     pub reason: String,
@@ -154,6 +156,7 @@ pub(crate) async fn impact_in(
                     version_id,
                     sbom_id,
                     purl: purl.clone(),
+                    package_key: key.clone(),
                     component_version: package.version.clone(),
                     reason: reason.clone(),
                 });
@@ -213,8 +216,12 @@ pub(crate) async fn record_portfolio_findings(
             continue;
         }
         // Open findings this vulnerability (under this ID or an alias) already has.
-        let mut open: HashSet<(String, String)> = HashSet::new();
-        for id in advisory.all_ids() {
+        let mut open: HashSet<(String, String)> = stored
+            .iter()
+            .filter(|f| !f.withdrawn)
+            .map(|f| (f.version_id.clone(), f.purl.clone()))
+            .collect();
+        for id in advisory.all_ids().filter(|id| *id != advisory.id) {
             let rows: Vec<(String, String)> = sqlx::query_as(
                 "SELECT version_id, purl FROM portfolio_findings \
                  WHERE advisory_id = $1 AND withdrawn_at IS NULL",
@@ -241,7 +248,10 @@ pub(crate) async fn record_portfolio_findings(
             if !open.insert((hit.version_id.clone(), hit.purl.clone())) {
                 continue;
             }
-            let id = match withdrawn_here.get(&(hit.version_id.as_str(), hit.purl.as_str())) {
+            let earlier = withdrawn_here
+                .get(&(hit.version_id.as_str(), hit.purl.as_str()))
+                .copied();
+            let id = match earlier {
                 Some(id) => {
                     reopened.push(id);
                     id.to_string()
@@ -260,19 +270,16 @@ pub(crate) async fn record_portfolio_findings(
                 }),
             ));
             versions_hit.insert(hit.version_id.clone());
-            if withdrawn_here.contains_key(&(hit.version_id.as_str(), hit.purl.as_str())) {
+            if earlier.is_some() {
                 continue;
             }
-            let key = PackageRef::from_purl(&hit.purl)
-                .map(|p| package_key(&p.ecosystem, &p.name))
-                .unwrap_or_default();
             rows.push([
                 id,
                 hit.workspace_id.clone(),
                 hit.version_id.clone(),
                 advisory.id.clone(),
                 hit.purl.clone(),
-                key,
+                hit.package_key.clone(),
                 hit.component_version.clone(),
                 hit.reason.clone(),
                 now.clone(),

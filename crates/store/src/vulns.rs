@@ -286,6 +286,15 @@ impl Store {
         version_id: &str,
     ) -> Result<ScanReport> {
         self.get_version(workspace_id, version_id).await?;
+        self.scan_version(workspace_id, version_id).await
+    }
+
+    /// [`Store::version_findings`] for a version the caller has already found in the workspace.
+    pub(crate) async fn scan_version(
+        &self,
+        workspace_id: &str,
+        version_id: &str,
+    ) -> Result<ScanReport> {
         let packages = self.version_packages(workspace_id, version_id).await?;
         let db = self.osv_database().await?;
         tokio::task::spawn_blocking(move || {
